@@ -1,0 +1,27 @@
+# Warnings, sanitizers and the build description recorded in benchmark context.
+
+add_compile_options(-Wall -Wextra)
+
+if(M8_SANITIZE)
+  if(NOT M8_SANITIZE MATCHES "^(address,undefined|undefined,address|address|undefined|thread)$")
+    message(FATAL_ERROR "M8_SANITIZE must be 'address,undefined' or 'thread', got '${M8_SANITIZE}'")
+  endif()
+  add_compile_options(-fsanitize=${M8_SANITIZE} -fno-omit-frame-pointer -g)
+  if(M8_SANITIZE MATCHES "undefined")
+    add_compile_options(-fno-sanitize-recover=undefined)
+  endif()
+  add_link_options(-fsanitize=${M8_SANITIZE})
+endif()
+
+if(M8_BUILD_FUZZERS AND NOT CMAKE_CXX_COMPILER_ID STREQUAL "Clang")
+  message(FATAL_ERROR "M8_BUILD_FUZZERS needs clang (-DCMAKE_CXX_COMPILER=clang++)")
+endif()
+
+# Recorded in the m8.* benchmark context: our build, not the library's.
+set(M8_BUILD_DESCRIPTION
+    "${CMAKE_BUILD_TYPE}")
+if(M8_SANITIZE)
+  string(APPEND M8_BUILD_DESCRIPTION "+sanitize=${M8_SANITIZE}")
+endif()
+set(M8_COMPILER_DESCRIPTION
+    "${CMAKE_CXX_COMPILER_ID} ${CMAKE_CXX_COMPILER_VERSION}")
