@@ -1,0 +1,497 @@
+#include "grid/grid.h"
+
+#include <algorithm>
+#include <cassert>
+#include <cmath>
+#include <limits>
+
+#include "absl/strings/str_cat.h"
+#include "grid/internal/neighbourhood.h"
+#include "grid/snapshot.h"
+
+namespace m8 {
+namespace {
+
+using internal::BrickSlot;
+using internal::BrickStore;
+using internal::IndexEntry;
+
+// The clock saturates here: `touched` is a uint32 count of milliseconds.
+constexpr absl::Duration kMaxTime =
+    absl::Milliseconds(std::numeric_limits<uint32_t>::max());
+
+constexpr float kPiF = static_cast<float>(kPi);  // Slightly above pi.
+
+// Wraps a finite phase into [-pi, pi) as floats represent it.
+float WrapPhase(float phase) {
+  if (phase >= -kPiF && phase < kPiF) return phase;
+  double p = std::fmod(static_cast<double>(phase) + kPi, 2.0 * kPi);
+  if (p < 0) p += 2.0 * kPi;
+  float wrapped = static_cast<float>(p - kPi);
+  if (wrapped >= kPiF) wrapped = -kPiF;
+  return wrapped;
+}
+
+// A candidate for the top k of a Resonance query: higher score first, then
+// lower key.
+struct Candidate {
+  double score;
+  uint32_t key;
+};
+bool Better(const Candidate& a, const Candidate& b) {
+  return a.score > b.score || (a.score == b.score && a.key < b.key);
+}
+
+// Keeps the best k candidates seen (all of them when k is 0).
+class TopK {
+ public:
+  explicit TopK(size_t k) : k_(k) {}
+  void Offer(Candidate c) {
+    if (k_ == 0) {
+      items_.push_back(c);
+    } else if (items_.size() < k_) {
+      items_.push_back(c);
+      std::push_heap(items_.begin(), items_.end(), Better);
+    } else if (Better(c, items_.front())) {
+      std::pop_heap(items_.begin(), items_.end(), Better);
+      items_.back() = c;
+      std::push_heap(items_.begin(), items_.end(), Better);
+    }
+  }
+  std::vector<Candidate> TakeSorted() {
+    std::sort(items_.begin(), items_.end(), Better);
+    return std::move(items_);
+  }
+
+ private:
+  size_t k_;
+  std::vector<Candidate> items_;  // A heap with the worst on top when k > 0.
+};
+
+}  // namespace
+
+const char* StoreOutcomeName(StoreOutcome outcome) {
+  switch (outcome) {
+    case StoreOutcome::kStored:
+      return "stored";
+    case StoreOutcome::kReinforced:
+      return "reinforced";
+    case StoreOutcome::kTemporary:
+      return "temporary";
+    case StoreOutcome::kDropped:
+      return "dropped";
+  }
+  return "unknown";
+}
+
+// ---- Construction ---------------------------------------------------------
+
+Grid::Grid(GridOptions options)
+    : options_(options),
+      model_(options),
+      store_(options.brick_edge),
+      index_(options.frequency_buckets) {
+  assert(options.Validate().ok());
+  if (options.expected_cells > 0) store_.Reserve(options.expected_cells);
+}
+
+absl::StatusOr<Grid> Grid::Create(GridOptions options) {
+  if (absl::Status s = options.Validate(); !s.ok()) return s;
+  return Grid(options);
+}
+
+Grid::Grid(const Grid& other) : Grid(other.options_) {
+  SetNow(other.now_);
+  store_.Reserve(other.size());
+  other.store_.ForEach([this](uint32_t key, const Wave& w, uint32_t) {
+    bool inserted;
+    BrickStore::CellRef cell = store_.Insert(key, &inserted);
+    *cell.wave = w;
+    *cell.aux = index_.Add(key, w);
+  });
+}
+
+Grid& Grid::operator=(const Grid& other) {
+  if (this != &other) *this = Grid(other);
+  return *this;
+}
+
+void Grid::SetNow(absl::Duration now) {
+  now_ = std::min(now, kMaxTime);
+  now_s_ = absl::ToDoubleSeconds(now_);
+  now_ms_ = static_cast<uint32_t>(absl::ToInt64Milliseconds(now_));
+}
+
+// ---- Cells ----------------------------------------------------------------
+
+absl::StatusOr<Wave> Grid::Prepare(const Wave& w) const {
+  if (!(std::isfinite(w.amplitude) && w.amplitude >= 0.0f)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "wave amplitude must be finite and >= 0, got ", w.amplitude));
+  }
+  if (std::isnan(w.frequency)) {
+    return absl::InvalidArgumentError("wave frequency is NaN");
+  }
+  if (!std::isfinite(w.phase)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("wave phase must be finite, got ", w.phase));
+  }
+  if (!(w.decay_tau > 0.0f)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "wave decay_tau must be > 0 (or +inf), got ", w.decay_tau));
+  }
+  if (w.importance > kPermanentImportance) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("wave importance must be in [0, 15], got ", w.importance));
+  }
+  Wave prepared = w;
+  prepared.frequency = std::clamp(w.frequency, 0.0f, kMaxFrequency);
+  prepared.phase = WrapPhase(w.phase);
+  prepared.touched = now_ms_;
+  return prepared;
+}
+
+absl::Status Grid::CheckCapacity(uint32_t key) const {
+  if (options_.max_cells == 0 || store_.size() < options_.max_cells ||
+      store_.Find(key) != nullptr) {
+    return absl::OkStatus();
+  }
+  return absl::ResourceExhaustedError(
+      absl::StrCat("grid is full: max_cells = ", options_.max_cells,
+                   "; cannot add cell ", key));
+}
+
+void Grid::Assign(BrickStore::CellRef cell, bool inserted, uint32_t key,
+                  const Wave& w) {
+  if (inserted) {
+    *cell.wave = w;
+    *cell.aux = index_.Add(key, w);
+    return;
+  }
+  const uint32_t old_bucket = index_.BucketOf(cell.wave->frequency);
+  if (old_bucket == index_.BucketOf(w.frequency)) {
+    *cell.wave = w;
+    index_.At(old_bucket, *cell.aux) = IndexEntry::Of(key, w);
+    return;
+  }
+  RemoveEntry(*cell.wave, *cell.aux);
+  *cell.wave = w;
+  *cell.aux = index_.Add(key, w);
+}
+
+void Grid::RefreshEntry(const BrickStore::CellRef& cell, uint32_t key) {
+  index_.At(index_.BucketOf(cell.wave->frequency), *cell.aux) =
+      IndexEntry::Of(key, *cell.wave);
+}
+
+void Grid::RemoveEntry(const Wave& w, uint32_t aux) {
+  const std::optional<uint32_t> moved =
+      index_.Remove(index_.BucketOf(w.frequency), aux);
+  // The entry that took this position belongs to another cell: tell it.
+  if (moved) *store_.FindMutable(*moved).aux = aux;
+}
+
+absl::StatusOr<StoreOutcome> Grid::Store(Coord c, const Wave& w) {
+  absl::StatusOr<Wave> prepared = Prepare(w);
+  if (!prepared.ok()) return prepared.status();
+  const uint32_t key = c.key();
+  const double a0 = prepared->amplitude;
+  if (a0 <= options_.noise_floor) return StoreOutcome::kDropped;
+
+  BrickStore::CellRef existing = store_.FindMutable(key);
+  if (existing.wave != nullptr) {
+    if (a0 < options_.blanket_threshold) return StoreOutcome::kDropped;
+    Wave& cell = *existing.wave;
+    cell.amplitude = static_cast<float>(
+        std::min(cell.amplitude * (1.0 + options_.reinforce_gain),
+                 options_.amplitude_max));
+    if (cell.access_count != std::numeric_limits<uint32_t>::max()) {
+      ++cell.access_count;
+    }
+    cell.touched = now_ms_;
+    cell.valence = prepared->valence;
+    cell.arousal = prepared->arousal;
+    RefreshEntry(existing, key);
+    return StoreOutcome::kReinforced;
+  }
+
+  if (absl::Status s = CheckCapacity(key); !s.ok()) return s;
+  const bool temporary = a0 < options_.blanket_threshold;
+  prepared->access_count = 0;
+  if (temporary) prepared->decay_tau = decay::kFlash;
+  bool inserted;
+  BrickStore::CellRef cell = store_.Insert(key, &inserted);
+  Assign(cell, inserted, key, *prepared);
+  return temporary ? StoreOutcome::kTemporary : StoreOutcome::kStored;
+}
+
+absl::Status Grid::Put(Coord c, const Wave& w) {
+  absl::StatusOr<Wave> prepared = Prepare(w);
+  if (!prepared.ok()) return prepared.status();
+  const uint32_t key = c.key();
+  if (absl::Status s = CheckCapacity(key); !s.ok()) return s;
+  bool inserted;
+  BrickStore::CellRef cell = store_.Insert(key, &inserted);
+  Assign(cell, inserted, key, *prepared);
+  return absl::OkStatus();
+}
+
+bool Grid::Reinforce(Coord c, float gain) {
+  const uint32_t key = c.key();
+  BrickStore::CellRef ref = store_.FindMutable(key);
+  if (ref.wave == nullptr) return false;
+  if (std::isnan(gain)) gain = 0.0f;
+  Wave& cell = *ref.wave;
+  const double amplitude = cell.amplitude * (1.0 + static_cast<double>(gain));
+  cell.amplitude =
+      static_cast<float>(std::clamp(amplitude, 0.0, options_.amplitude_max));
+  if (cell.access_count != std::numeric_limits<uint32_t>::max()) {
+    ++cell.access_count;
+  }
+  cell.touched = now_ms_;
+  RefreshEntry(ref, key);
+  return true;
+}
+
+bool Grid::Forget(Coord c) {
+  const uint32_t key = c.key();
+  BrickStore::CellRef cell = store_.FindMutable(key);
+  if (cell.wave == nullptr) return false;
+  RemoveEntry(*cell.wave, *cell.aux);
+  store_.Erase(key);
+  return true;
+}
+
+// ---- Interference ---------------------------------------------------------
+
+double Grid::Interference(Coord c) const {
+  const internal::Neighbourhood n(c, options_.edge_policy, store_.shift());
+
+  // Look every brick of the neighbourhood up once (at most 8 for bricks of
+  // edge 2 or more, 27 for single cells), prefetching first so that the
+  // probes overlap.
+  uint32_t brick_keys[3][3][3];
+  const BrickSlot* slots[3][3][3];
+  for (int iz = 0; iz < n.z.brick_count; ++iz) {
+    for (int iy = 0; iy < n.y.brick_count; ++iy) {
+      for (int ix = 0; ix < n.x.brick_count; ++ix) {
+        brick_keys[iz][iy][ix] =
+            n.z.bricks[iz] << 16 | n.y.bricks[iy] << 8 | n.x.bricks[ix];
+        store_.PrefetchBrick(brick_keys[iz][iy][ix]);
+      }
+    }
+  }
+  for (int iz = 0; iz < n.z.brick_count; ++iz) {
+    for (int iy = 0; iy < n.y.brick_count; ++iy) {
+      for (int ix = 0; ix < n.x.brick_count; ++ix) {
+        slots[iz][iy][ix] = store_.FindBrick(brick_keys[iz][iy][ix]);
+      }
+    }
+  }
+  return internal::WeightedSum(
+      n, model_, now_s_,
+      [&](int ix, int iy, int iz, uint32_t key) -> const Wave* {
+        const BrickSlot* slot = slots[n.z.brick_index[iz]][n.y.brick_index[iy]]
+                                     [n.x.brick_index[ix]];
+        return slot != nullptr
+                   ? BrickStore::FindInBrick(*slot, store_.Offset(key))
+                   : nullptr;
+      });
+}
+
+// ---- Time -----------------------------------------------------------------
+
+DecayStats Grid::AdvanceTime(absl::Duration dt) {
+  if (dt > absl::ZeroDuration()) SetNow(now_ + dt);
+  DecayStats stats;
+  const double threshold = options_.active_threshold;
+  for (int b = 0; b < index_.bucket_count(); ++b) {
+    std::vector<IndexEntry>& bucket = index_.bucket(b);
+    stats.scanned += bucket.size();
+    // Backwards, so that the entry a removal moves into place has already
+    // been examined.
+    for (size_t i = bucket.size(); i-- > 0;) {
+      const IndexEntry& e = bucket[i];
+      if (e.importance >= kPermanentImportance) continue;
+      const double s = model_.Strength(e.amplitude, e.valence, e.arousal,
+                                       e.touched, e.decay_tau, now_s_);
+      if (s >= threshold) continue;
+      const uint32_t key = e.key;
+      store_.Erase(key);
+      const auto pos = static_cast<uint32_t>(i);
+      if (const std::optional<uint32_t> moved = index_.Remove(b, pos)) {
+        *store_.FindMutable(*moved).aux = pos;
+      }
+      ++stats.evicted;
+    }
+  }
+  return stats;
+}
+
+// ---- Resonance ------------------------------------------------------------
+
+namespace {
+
+// The score of a cell for `q`, or nothing when it is out of band or too
+// weak. One function for the indexed and the scanning paths.
+std::optional<double> ScoreOf(const ResonanceQuery& q, const WaveModel& model,
+                              double now_s, float frequency, float amplitude,
+                              int8_t valence, uint8_t arousal, uint32_t touched,
+                              float decay_tau) {
+  const double distance = std::abs(static_cast<double>(frequency) -
+                                   static_cast<double>(q.frequency));
+  if (!(distance <= q.bandwidth)) return std::nullopt;
+  const double s =
+      model.Strength(amplitude, valence, arousal, touched, decay_tau, now_s);
+  if (!(s >= q.min_strength)) return std::nullopt;
+  double score = q.bandwidth > 0 ? s * std::exp(-distance / q.bandwidth) : s;
+  if (q.target_valence || q.target_arousal) {
+    const double dv =
+        q.target_valence ? std::abs(valence / 127.0 - *q.target_valence) : 0;
+    const double da =
+        q.target_arousal ? std::abs(arousal / 255.0 - *q.target_arousal) : 0;
+    score *= 1.0 - (dv + da) / 4.0;
+  }
+  return score;
+}
+
+}  // namespace
+
+std::vector<ResonanceHit> Grid::TopHits(const ResonanceQuery& q,
+                                        bool use_index) const {
+  TopK top(q.k);
+  if (std::isnan(q.frequency) || !(q.bandwidth >= 0)) return {};
+  if (use_index) {
+    const double lo = static_cast<double>(q.frequency) - q.bandwidth;
+    const double hi = static_cast<double>(q.frequency) + q.bandwidth;
+    if (hi < 0 || lo > kMaxFrequency) return {};
+    // One bucket of slack on each side; ScoreOf decides exactly.
+    const uint32_t first =
+        index_.BucketOf(static_cast<float>(std::max(lo, 0.0)));
+    const uint32_t last = index_.BucketOf(
+        static_cast<float>(std::min<double>(hi, kMaxFrequency)));
+    const uint32_t from = first > 0 ? first - 1 : 0;
+    const uint32_t to = std::min<uint32_t>(last + 1, index_.bucket_count() - 1);
+    for (uint32_t b = from; b <= to; ++b) {
+      for (const IndexEntry& e : index_.bucket(b)) {
+        if (auto score =
+                ScoreOf(q, model_, now_s_, e.frequency, e.amplitude, e.valence,
+                        e.arousal, e.touched, e.decay_tau)) {
+          top.Offer({*score, e.key});
+        }
+      }
+    }
+  } else {
+    store_.ForEach([&](uint32_t key, const Wave& w, uint32_t) {
+      if (auto score = ScoreOf(q, model_, now_s_, w.frequency, w.amplitude,
+                               w.valence, w.arousal, w.touched, w.decay_tau)) {
+        top.Offer({*score, key});
+      }
+    });
+  }
+  std::vector<Candidate> best = top.TakeSorted();
+  std::vector<ResonanceHit> hits;
+  hits.reserve(best.size());
+  for (const Candidate& c : best) {
+    hits.push_back({Coord::FromKey(c.key), *store_.Find(c.key), c.score});
+  }
+  return hits;
+}
+
+std::vector<ResonanceHit> Grid::Resonance(const ResonanceQuery& q) const {
+  return TopHits(q, /*use_index=*/true);
+}
+
+std::vector<ResonanceHit> Grid::ResonanceFullScan(
+    const ResonanceQuery& q) const {
+  return TopHits(q, /*use_index=*/false);
+}
+
+// ---- Region and layers ----------------------------------------------------
+
+std::vector<std::pair<Coord, Wave>> Grid::Region(uint8_t cx, uint8_t cy,
+                                                 double radius, uint16_t z_min,
+                                                 uint16_t z_max) const {
+  std::vector<std::pair<Coord, Wave>> cells;
+  if (!(radius >= 0) || z_min > z_max) return cells;
+  const double r2 = radius * radius;
+  const double reach = std::min(radius, 256.0);
+  const auto x0 = static_cast<uint32_t>(std::max(0.0, std::ceil(cx - reach)));
+  const auto x1 =
+      static_cast<uint32_t>(std::min(255.0, std::floor(cx + reach)));
+  const auto y0 = static_cast<uint32_t>(std::max(0.0, std::ceil(cy - reach)));
+  const auto y1 =
+      static_cast<uint32_t>(std::min(255.0, std::floor(cy + reach)));
+  store_.ForEachInBox(x0, x1, y0, y1, z_min, z_max,
+                      [&](uint32_t key, const Wave& w, uint32_t) {
+                        const int dx = static_cast<int>(key & 0xff) - cx;
+                        const int dy = static_cast<int>((key >> 8) & 0xff) - cy;
+                        if (dx * dx + dy * dy <= r2)
+                          cells.emplace_back(Coord::FromKey(key), w);
+                      });
+  std::sort(cells.begin(), cells.end(), [](const auto& a, const auto& b) {
+    return a.first.key() < b.first.key();
+  });
+  return cells;
+}
+
+std::vector<std::pair<uint32_t, double>> Grid::LayerTerms(uint16_t z) const {
+  std::vector<std::pair<uint32_t, double>> terms;
+  store_.ForEachInBox(0, kMaxX, 0, kMaxY, z, z,
+                      [&](uint32_t key, const Wave& w, uint32_t) {
+                        terms.emplace_back(key, model_.Value(w, now_s_));
+                      });
+  std::sort(terms.begin(), terms.end());
+  return terms;
+}
+
+LayerSum Grid::LayerScan(uint16_t z) const {
+  LayerSum result;
+  for (const auto& [key, value] : LayerTerms(z)) {
+    result.sum += value;
+    ++result.count;
+  }
+  return result;
+}
+
+// ---- Snapshots ------------------------------------------------------------
+
+absl::Status Grid::Restore(uint32_t key, const Wave& w) {
+  bool inserted;
+  BrickStore::CellRef cell = store_.Insert(key, &inserted);
+  if (!inserted) {
+    return absl::InvalidArgumentError(absl::StrCat("duplicate cell ", key));
+  }
+  *cell.wave = w;
+  *cell.aux = index_.Add(key, w);
+  return absl::OkStatus();
+}
+
+absl::Status Grid::Save(const std::string& path) const {
+  absl::StatusOr<std::unique_ptr<SnapshotWriter>> writer =
+      SnapshotWriter::Open(path, {options_, now_, size()});
+  if (!writer.ok()) return writer.status();
+  absl::Status status;
+  store_.ForEach([&](uint32_t key, const Wave& w, uint32_t) {
+    if (status.ok()) status = (*writer)->Append(key, w);
+  });
+  if (!status.ok()) return status;
+  return (*writer)->Commit();
+}
+
+absl::StatusOr<Grid> Grid::Load(const std::string& path) {
+  std::optional<Grid> grid;
+  absl::Status status = ReadSnapshot(
+      path,
+      [&](const SnapshotHeader& header) {
+        grid.emplace(header.options);
+        grid->SetNow(header.now);
+        grid->Reserve(header.cell_count);
+        return absl::OkStatus();
+      },
+      [&](uint32_t key, const Wave& w) { return grid->Restore(key, w); });
+  if (!status.ok()) return status;
+  return std::move(*grid);
+}
+
+}  // namespace m8
