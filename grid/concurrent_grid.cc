@@ -5,6 +5,7 @@
 #include <limits>
 
 #include "absl/strings/str_cat.h"
+#include "grid/internal/annotated_mutex.h"
 #include "grid/internal/neighbourhood.h"
 #include "grid/snapshot.h"
 
@@ -85,7 +86,7 @@ template <typename Op>
 auto ConcurrentGrid::MutateMayInsert(Coord c, Op&& op)
     -> decltype(op(std::declval<Grid&>())) {
   Shard& shard = ShardFor(c.key());
-  absl::MutexLock lock(&shard.mu);
+  internal::WriterLock lock(&shard.mu);
   const size_t before = shard.grid.size();
   auto result = op(shard.grid);
   if (shard.grid.size() > before && !TryReserveCell()) {
@@ -107,25 +108,25 @@ absl::Status ConcurrentGrid::Put(Coord c, const Wave& w) {
 
 std::optional<Wave> ConcurrentGrid::Recall(Coord c) const {
   Shard& shard = ShardFor(c.key());
-  absl::ReaderMutexLock lock(&shard.mu);
+  internal::ReaderLock lock(&shard.mu);
   return shard.grid.Recall(c);
 }
 
 bool ConcurrentGrid::Contains(Coord c) const {
   Shard& shard = ShardFor(c.key());
-  absl::ReaderMutexLock lock(&shard.mu);
+  internal::ReaderLock lock(&shard.mu);
   return shard.grid.Contains(c);
 }
 
 bool ConcurrentGrid::Reinforce(Coord c, float gain) {
   Shard& shard = ShardFor(c.key());
-  absl::MutexLock lock(&shard.mu);
+  internal::WriterLock lock(&shard.mu);
   return shard.grid.Reinforce(c, gain);
 }
 
 bool ConcurrentGrid::Forget(Coord c) {
   Shard& shard = ShardFor(c.key());
-  absl::MutexLock lock(&shard.mu);
+  internal::WriterLock lock(&shard.mu);
   if (!shard.grid.Forget(c)) return false;
   size_.fetch_sub(1, std::memory_order_relaxed);
   return true;
@@ -158,7 +159,7 @@ double ConcurrentGrid::Interference(Coord c) const {
   std::optional<Wave> waves[3][3][3];
   for (int i = 0; i < count;) {
     Shard& shard = *shards_[probes[i].shard];
-    absl::ReaderMutexLock lock(&shard.mu);
+    internal::ReaderLock lock(&shard.mu);
     for (const size_t s = probes[i].shard; i < count && probes[i].shard == s;
          ++i) {
       const Probe& p = probes[i];
@@ -185,7 +186,7 @@ DecayStats ConcurrentGrid::AdvanceTime(absl::Duration dt) {
   }
   DecayStats total;
   for (const std::unique_ptr<Shard>& shard : shards_) {
-    absl::MutexLock lock(&shard->mu);
+    internal::WriterLock lock(&shard->mu);
     const DecayStats stats = shard->grid.AdvanceTime(dt);
     total.scanned += stats.scanned;
     total.evicted += stats.evicted;
@@ -198,7 +199,7 @@ std::vector<ResonanceHit> ConcurrentGrid::Resonance(
     const ResonanceQuery& q) const {
   std::vector<ResonanceHit> hits;
   for (const std::unique_ptr<Shard>& shard : shards_) {
-    absl::ReaderMutexLock lock(&shard->mu);
+    internal::ReaderLock lock(&shard->mu);
     std::vector<ResonanceHit> part = shard->grid.Resonance(q);
     hits.insert(hits.end(), part.begin(), part.end());
   }
@@ -212,7 +213,7 @@ std::vector<std::pair<Coord, Wave>> ConcurrentGrid::Region(
     uint16_t z_max) const {
   std::vector<std::pair<Coord, Wave>> cells;
   for (const std::unique_ptr<Shard>& shard : shards_) {
-    absl::ReaderMutexLock lock(&shard->mu);
+    internal::ReaderLock lock(&shard->mu);
     std::vector<std::pair<Coord, Wave>> part =
         shard->grid.Region(cx, cy, radius, z_min, z_max);
     cells.insert(cells.end(), part.begin(), part.end());
@@ -226,7 +227,7 @@ std::vector<std::pair<Coord, Wave>> ConcurrentGrid::Region(
 LayerSum ConcurrentGrid::LayerScan(uint16_t z) const {
   std::vector<std::pair<uint32_t, double>> terms;
   for (const std::unique_ptr<Shard>& shard : shards_) {
-    absl::ReaderMutexLock lock(&shard->mu);
+    internal::ReaderLock lock(&shard->mu);
     std::vector<std::pair<uint32_t, double>> part = shard->grid.LayerTerms(z);
     terms.insert(terms.end(), part.begin(), part.end());
   }
@@ -249,7 +250,9 @@ double ConcurrentGrid::Strength(const Wave& w) const {
 
 absl::Status ConcurrentGrid::Save(const std::string& path) const {
   // Lock every shard, in order, for a consistent cut.
-  for (const std::unique_ptr<Shard>& shard : shards_) shard->mu.ReaderLock();
+  for (const std::unique_ptr<Shard>& shard : shards_) {
+    internal::LockRead(shard->mu);
+  }
   size_t cells = 0;
   for (const std::unique_ptr<Shard>& shard : shards_) {
     cells += shard->grid.size();
@@ -264,7 +267,9 @@ absl::Status ConcurrentGrid::Save(const std::string& path) const {
       if (status.ok()) status = (*writer)->Append(c.key(), w);
     });
   }
-  for (const std::unique_ptr<Shard>& shard : shards_) shard->mu.ReaderUnlock();
+  for (const std::unique_ptr<Shard>& shard : shards_) {
+    internal::UnlockRead(shard->mu);
+  }
   if (!status.ok()) return status;
   return (*writer)->Commit();
 }
@@ -282,14 +287,14 @@ absl::StatusOr<std::unique_ptr<ConcurrentGrid>> ConcurrentGrid::Load(
         grid = *std::move(created);
         grid->now_ns_.store(absl::ToInt64Nanoseconds(header.now));
         for (const std::unique_ptr<Shard>& shard : grid->shards_) {
-          absl::MutexLock lock(&shard->mu);
+          internal::WriterLock lock(&shard->mu);
           shard->grid.SetNow(header.now);
         }
         return absl::OkStatus();
       },
       [&](uint32_t key, const Wave& w) -> absl::Status {
         Shard& shard = grid->ShardFor(key);
-        absl::MutexLock lock(&shard.mu);
+        internal::WriterLock lock(&shard.mu);
         if (absl::Status s = shard.grid.Restore(key, w); !s.ok()) return s;
         grid->size_.fetch_add(1, std::memory_order_relaxed);
         return absl::OkStatus();

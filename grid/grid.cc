@@ -195,12 +195,17 @@ absl::StatusOr<StoreOutcome> Grid::Store(Coord c, const Wave& w) {
   absl::StatusOr<Wave> prepared = Prepare(w);
   if (!prepared.ok()) return prepared.status();
   const uint32_t key = c.key();
-  const double a0 = prepared->amplitude;
-  if (a0 <= options_.noise_floor) return StoreOutcome::kDropped;
+  // Thresholds are compared at the amplitude's own (float) precision, so a
+  // wave of amplitude 0.1f meets a noise floor of 0.1.
+  const float a0 = prepared->amplitude;
+  if (a0 <= static_cast<float>(options_.noise_floor)) {
+    return StoreOutcome::kDropped;
+  }
+  const bool strong = a0 >= static_cast<float>(options_.blanket_threshold);
 
   BrickStore::CellRef existing = store_.FindMutable(key);
   if (existing.wave != nullptr) {
-    if (a0 < options_.blanket_threshold) return StoreOutcome::kDropped;
+    if (!strong) return StoreOutcome::kDropped;
     Wave& cell = *existing.wave;
     cell.amplitude = static_cast<float>(
         std::min(cell.amplitude * (1.0 + options_.reinforce_gain),
@@ -216,7 +221,7 @@ absl::StatusOr<StoreOutcome> Grid::Store(Coord c, const Wave& w) {
   }
 
   if (absl::Status s = CheckCapacity(key); !s.ok()) return s;
-  const bool temporary = a0 < options_.blanket_threshold;
+  const bool temporary = !strong;
   prepared->access_count = 0;
   if (temporary) prepared->decay_tau = decay::kFlash;
   bool inserted;

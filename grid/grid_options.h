@@ -45,6 +45,7 @@ struct GridOptions {
   // noise_floor a Store is dropped; at or above blanket_threshold it stores
   // (or reinforces an occupied cell); in between it stores a temporary
   // (Flash) wave into an empty cell. 0 <= noise_floor <= blanket_threshold.
+  // Both are compared with the amplitude at its own (float) precision.
   double noise_floor = 0.1;
   double blanket_threshold = 0.5;
 

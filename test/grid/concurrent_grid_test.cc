@@ -1,0 +1,248 @@
+#include "grid/concurrent_grid.h"
+
+#include <atomic>
+#include <cstring>
+#include <random>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "grid/grid.h"
+#include "gtest/gtest.h"
+#include "test/grid/test_waves.h"
+
+namespace m8 {
+namespace {
+
+using ::m8::testing::BruteForceInterference;
+using ::m8::testing::MakeWave;
+
+std::string Bits(double v) {
+  uint64_t b;
+  std::memcpy(&b, &v, 8);
+  return std::to_string(b);
+}
+
+Wave RandomWave(std::mt19937& rng) {
+  Wave w = MakeWave((rng() % 300) / 100.0f, (rng() % 10000) / 10.0f,
+                    0.2f + rng() % 10, (rng() % 6000) / 1000.0f - 3.0f);
+  w.valence = static_cast<int8_t>(rng() % 255 - 127);
+  w.arousal = static_cast<uint8_t>(rng());
+  w.tag = rng();
+  return w;
+}
+
+Coord RandomCoord(std::mt19937& rng) {
+  return Coord{static_cast<uint8_t>(rng() % 10),
+               static_cast<uint8_t>(rng() % 10),
+               static_cast<uint16_t>(rng() % 10)};
+}
+
+// Runs the same random sequence on a Grid and a ConcurrentGrid and returns
+// every answer, as text.
+template <typename G>
+std::vector<std::string> Transcript(G& g, uint32_t seed) {
+  std::vector<std::string> out;
+  std::mt19937 rng(seed);
+  for (int i = 0; i < 4000; ++i) {
+    const Coord c = RandomCoord(rng);
+    switch (rng() % 10) {
+      case 0:
+      case 1: {
+        auto r = g.Store(c, RandomWave(rng));
+        out.push_back(r.ok() ? StoreOutcomeName(*r) : r.status().ToString());
+        break;
+      }
+      case 2:
+        out.push_back(g.Put(c, RandomWave(rng)).ToString());
+        break;
+      case 3:
+        out.push_back(std::to_string(g.Reinforce(c, 0.3f)));
+        break;
+      case 4:
+        out.push_back(std::to_string(g.Forget(c)));
+        break;
+      case 5:
+        out.push_back(Bits(g.Interference(c)));
+        break;
+      case 6: {
+        const DecayStats s = g.AdvanceTime(absl::Milliseconds(rng() % 500));
+        out.push_back(std::to_string(s.scanned) + "/" +
+                      std::to_string(s.evicted));
+        break;
+      }
+      case 7: {
+        ResonanceQuery q{.frequency = static_cast<float>(rng() % 1000),
+                         .bandwidth = static_cast<float>(rng() % 200),
+                         .k = rng() % 20};
+        std::string hits;
+        for (const ResonanceHit& h : g.Resonance(q)) {
+          hits += std::to_string(h.coord.key()) + ":" + Bits(h.score) + " ";
+        }
+        out.push_back(hits);
+        break;
+      }
+      case 8: {
+        std::string cells;
+        for (const auto& [coord, w] : g.Region(c.x, c.y, rng() % 6, 0, 9)) {
+          cells += std::to_string(coord.key()) + " ";
+        }
+        out.push_back(cells);
+        break;
+      }
+      case 9: {
+        const LayerSum s = g.LayerScan(c.z);
+        out.push_back(Bits(s.sum) + "/" + std::to_string(s.count));
+        break;
+      }
+    }
+    out.push_back(std::to_string(g.size()));
+  }
+  return out;
+}
+
+TEST(ConcurrentGridTest, AnswersLikeAGridForEveryShardCount) {
+  for (uint32_t seed : {11u, 12u}) {
+    GridOptions o;
+    o.max_cells = 600;
+    Grid grid(o);
+    const std::vector<std::string> expected = Transcript(grid, seed);
+    for (size_t shards : {1, 16, 256}) {
+      ConcurrentGrid concurrent({o, shards});
+      const std::vector<std::string> got = Transcript(concurrent, seed);
+      ASSERT_EQ(got.size(), expected.size());
+      for (size_t i = 0; i < got.size(); ++i) {
+        ASSERT_EQ(got[i], expected[i]) << "step " << i << ", shards " << shards;
+      }
+    }
+  }
+}
+
+TEST(ConcurrentGridTest, InterferenceCrossesShards) {
+  ConcurrentGrid grid({GridOptions{}, 64});
+  std::mt19937 rng(5);
+  for (int i = 0; i < 300; ++i) {
+    ASSERT_TRUE(grid.Put(RandomCoord(rng), RandomWave(rng)).ok());
+  }
+  grid.AdvanceTime(absl::Milliseconds(321));
+  const WaveModel model{GridOptions{}};
+  for (int i = 0; i < 200; ++i) {
+    const Coord c = RandomCoord(rng);
+    EXPECT_NEAR(grid.Interference(c),
+                BruteForceInterference(grid, c, EdgePolicy::kClamp, model,
+                                       absl::ToDoubleSeconds(grid.now())),
+                1e-9);
+  }
+}
+
+TEST(ConcurrentGridTest, ValidatesOptions) {
+  EXPECT_FALSE(ConcurrentGrid::Create({GridOptions{}, 0}).ok());
+  EXPECT_FALSE(ConcurrentGrid::Create({GridOptions{}, 5000}).ok());
+  GridOptions bad;
+  bad.brick_edge = 5;
+  EXPECT_FALSE(ConcurrentGrid::Create({bad, 4}).ok());
+  auto ok = ConcurrentGrid::Create({GridOptions{}, 3});
+  ASSERT_TRUE(ok.ok());
+  EXPECT_EQ((*ok)->shard_count(), 3u);
+}
+
+TEST(ConcurrentGridTest, CapacityHoldsUnderContention) {
+  GridOptions o;
+  o.max_cells = 1000;
+  ConcurrentGrid grid({o, 16});
+  std::atomic<int> stored{0}, refused{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 8; ++t) {
+    threads.emplace_back([&, t] {
+      for (uint32_t i = 0; i < 500; ++i) {
+        const absl::Status s =
+            grid.Put(Coord::FromKey(t * 1000003u + i * 7919u), MakeWave(1));
+        if (s.ok()) {
+          ++stored;
+        } else {
+          EXPECT_EQ(s.code(), absl::StatusCode::kResourceExhausted);
+          ++refused;
+        }
+      }
+    });
+  }
+  for (std::thread& t : threads) t.join();
+  EXPECT_EQ(stored.load(), 1000);
+  EXPECT_EQ(refused.load(), 3000);
+  EXPECT_EQ(grid.size(), 1000u);
+  EXPECT_EQ(grid.Region(128, 128, 1000, 0, 65535).size(), 1000u);
+}
+
+// Eight threads mixing every operation on one grid. Run under
+// ThreadSanitizer in CI; here it checks the invariants that survive any
+// interleaving.
+TEST(ConcurrentGridTest, EightThreadsMixingEveryOperation) {
+  GridOptions o;
+  o.max_cells = 2000;
+  ConcurrentGrid grid({o, 16});
+  constexpr int kThreads = 8;
+  std::vector<std::thread> threads;
+  std::atomic<uint64_t> work{0};
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      std::mt19937 rng(100 + t);
+      for (int i = 0; i < 3000; ++i) {
+        const Coord c = RandomCoord(rng);
+        switch (rng() % 11) {
+          case 0:
+          case 1: {
+            auto r = grid.Store(c, RandomWave(rng));
+            work += r.ok() || absl::IsResourceExhausted(r.status());
+            break;
+          }
+          case 2:
+            work += grid.Put(c, RandomWave(rng)).ok();
+            break;
+          case 3:
+            work += grid.Recall(c).has_value();
+            break;
+          case 4:
+            work += grid.Reinforce(c, 0.2f);
+            break;
+          case 5:
+            work += grid.Forget(c);
+            break;
+          case 6:
+            work += std::isfinite(grid.Interference(c));
+            break;
+          case 7:
+            if (i % 50 == 0) {
+              work += grid.AdvanceTime(absl::Milliseconds(rng() % 300)).scanned;
+            }
+            break;
+          case 8:
+            work +=
+                grid.Resonance({.frequency = static_cast<float>(rng() % 1000),
+                                .bandwidth = 50,
+                                .k = 5})
+                    .size();
+            break;
+          case 9:
+            work += grid.Region(c.x, c.y, 3, 0, 9).size();
+            break;
+          case 10:
+            work += grid.LayerScan(c.z).count;
+            break;
+        }
+      }
+    });
+  }
+  for (std::thread& t : threads) t.join();
+  EXPECT_GT(work.load(), 0u);
+  // Quiescent again: the counters agree with the cells.
+  const size_t cells = grid.Region(128, 128, 1000, 0, 65535).size();
+  EXPECT_EQ(grid.size(), cells);
+  EXPECT_LE(cells, 1000u);  // The 10x10x10 box.
+  size_t layered = 0;
+  for (uint16_t z = 0; z < 10; ++z) layered += grid.LayerScan(z).count;
+  EXPECT_EQ(layered, cells);
+  EXPECT_EQ(grid.AdvanceTime(absl::ZeroDuration()).scanned, cells);
+}
+
+}  // namespace
+}  // namespace m8
