@@ -134,44 +134,43 @@ bool ConcurrentGrid::Forget(Coord c) {
 
 double ConcurrentGrid::Interference(Coord c) const {
   const internal::Neighbourhood n(c, options_.grid.edge_policy, /*shift=*/0);
-  // Gather the neighbours shard by shard, one lock per shard touched.
+  // The distinct neighbour cells (under kClamp a border cell can be several
+  // neighbours), gathered shard by shard with one lock per shard touched.
   struct Probe {
     size_t shard;
-    int ix, iy, iz;
     uint32_t key;
+    std::optional<Wave> wave;
   };
   Probe probes[27];
   int count = 0;
-  for (int iz = 0; iz < 3; ++iz) {
-    if (!n.z.valid[iz]) continue;
-    for (int iy = 0; iy < 3; ++iy) {
-      if (!n.y.valid[iy]) continue;
-      for (int ix = 0; ix < 3; ++ix) {
-        if (!n.x.valid[ix]) continue;
+  for (int kz = 0; kz < n.z.distinct_count; ++kz) {
+    for (int ky = 0; ky < n.y.distinct_count; ++ky) {
+      for (int kx = 0; kx < n.x.distinct_count; ++kx) {
         const uint32_t key =
-            n.z.coord[iz] << 16 | n.y.coord[iy] << 8 | n.x.coord[ix];
-        probes[count++] = {ShardIndex(key), ix, iy, iz, key};
+            n.z.distinct[kz] << 16 | n.y.distinct[ky] << 8 | n.x.distinct[kx];
+        probes[count++] = {ShardIndex(key), key, std::nullopt};
       }
     }
   }
   std::sort(probes, probes + count,
             [](const Probe& a, const Probe& b) { return a.shard < b.shard; });
-  std::optional<Wave> waves[3][3][3];
   for (int i = 0; i < count;) {
     Shard& shard = *shards_[probes[i].shard];
     internal::ReaderLock lock(&shard.mu);
     for (const size_t s = probes[i].shard; i < count && probes[i].shard == s;
          ++i) {
-      const Probe& p = probes[i];
-      waves[p.iz][p.iy][p.ix] = shard.grid.Recall(Coord::FromKey(p.key));
+      probes[i].wave = shard.grid.Recall(Coord::FromKey(probes[i].key));
     }
   }
-  return internal::WeightedSum(
-      n, model_, absl::ToDoubleSeconds(now()),
-      [&](int ix, int iy, int iz, uint32_t) -> const Wave* {
-        const std::optional<Wave>& w = waves[iz][iy][ix];
-        return w ? &*w : nullptr;
-      });
+  const double now_s = absl::ToDoubleSeconds(now());
+  internal::InterferenceTerms terms(n);
+  for (int i = 0; i < count; ++i) {
+    if (!probes[i].wave) continue;
+    const uint32_t key = probes[i].key;
+    terms.Add(key & 0xff, (key >> 8) & 0xff, key >> 16,
+              [&] { return model_.Value(*probes[i].wave, now_s); });
+  }
+  return terms.Sum();
 }
 
 DecayStats ConcurrentGrid::AdvanceTime(absl::Duration dt) {

@@ -272,36 +272,57 @@ bool Grid::Forget(Coord c) {
 double Grid::Interference(Coord c) const {
   const internal::Neighbourhood n(c, options_.edge_policy, store_.shift());
 
-  // Look every brick of the neighbourhood up once (at most 8 for bricks of
-  // edge 2 or more, 27 for single cells), prefetching first so that the
-  // probes overlap.
-  uint32_t brick_keys[3][3][3];
-  const BrickSlot* slots[3][3][3];
+  // Find the bricks of the neighbourhood (at most 8 for bricks of edge 2 or
+  // more, 27 for single cells) that may exist, prefetch their hash probes
+  // so that they overlap, then visit only the cells that exist: the work is
+  // in proportion to them, not to the 27 offsets.
+  struct Candidate {
+    uint32_t brick_key;
+    uint8_t ix, iy, iz;
+  };
+  Candidate bricks[27];
+  int count = 0;
   for (int iz = 0; iz < n.z.brick_count; ++iz) {
     for (int iy = 0; iy < n.y.brick_count; ++iy) {
       for (int ix = 0; ix < n.x.brick_count; ++ix) {
-        brick_keys[iz][iy][ix] =
+        const uint32_t bk =
             n.z.bricks[iz] << 16 | n.y.bricks[iy] << 8 | n.x.bricks[ix];
-        store_.PrefetchBrick(brick_keys[iz][iy][ix]);
+        if (!store_.MayHaveBrick(bk)) continue;
+        store_.PrefetchBrick(bk);
+        bricks[count++] = {bk, static_cast<uint8_t>(ix),
+                           static_cast<uint8_t>(iy), static_cast<uint8_t>(iz)};
       }
     }
   }
-  for (int iz = 0; iz < n.z.brick_count; ++iz) {
-    for (int iy = 0; iy < n.y.brick_count; ++iy) {
-      for (int ix = 0; ix < n.x.brick_count; ++ix) {
-        slots[iz][iy][ix] = store_.FindBrick(brick_keys[iz][iy][ix]);
+
+  internal::InterferenceTerms terms(n);
+  for (int b = 0; b < count; ++b) {
+    const Candidate& brick = bricks[b];
+    const BrickSlot* slot = store_.FindBrick(brick.brick_key);
+    if (slot == nullptr) continue;
+    if (slot->count == 1) {
+      const uint32_t key = store_.KeyOf(brick.brick_key, slot->offset);
+      terms.Add(key & 0xff, (key >> 8) & 0xff, key >> 16,
+                [&] { return model_.Value(slot->wave, now_s_); });
+      continue;
+    }
+    const internal::AxisNeighbours &ax = n.x, &ay = n.y, &az = n.z;
+    for (int kz = 0; kz < az.brick_coord_count[brick.iz]; ++kz) {
+      for (int ky = 0; ky < ay.brick_coord_count[brick.iy]; ++ky) {
+        for (int kx = 0; kx < ax.brick_coord_count[brick.ix]; ++kx) {
+          const uint32_t x = ax.brick_coords[brick.ix][kx];
+          const uint32_t y = ay.brick_coords[brick.iy][ky];
+          const uint32_t z = az.brick_coords[brick.iz][kz];
+          const Wave* w = BrickStore::FindInBrick(
+              *slot, store_.Offset(z << 16 | y << 8 | x));
+          if (w != nullptr) {
+            terms.Add(x, y, z, [&] { return model_.Value(*w, now_s_); });
+          }
+        }
       }
     }
   }
-  return internal::WeightedSum(
-      n, model_, now_s_,
-      [&](int ix, int iy, int iz, uint32_t key) -> const Wave* {
-        const BrickSlot* slot = slots[n.z.brick_index[iz]][n.y.brick_index[iy]]
-                                     [n.x.brick_index[ix]];
-        return slot != nullptr
-                   ? BrickStore::FindInBrick(*slot, store_.Offset(key))
-                   : nullptr;
-      });
+  return terms.Sum();
 }
 
 // ---- Time -----------------------------------------------------------------

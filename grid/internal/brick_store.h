@@ -7,6 +7,11 @@
 // an occupancy bitmap and the cells in offset order. Neighbourhood and
 // region work visits bricks, not cells, so 27 neighbours cost a few probes.
 //
+// With E >= 2 a bitmap with one bit per brick of the whole address space
+// (64 MiB for E = 2, 8 MiB for E = 4, 1 MiB for E = 8; zero pages cost
+// nothing until touched) says which bricks exist, so neighbourhood and layer
+// work skips absent bricks without probing the hash table.
+//
 // Each cell carries a 32-bit `aux` word for its owner (Grid keeps the
 // position of the cell's frequency-index entry there).
 //
@@ -20,6 +25,7 @@
 #include <bit>
 #include <cstddef>
 #include <cstdint>
+#include <cstdlib>
 #include <cstring>
 #include <memory>
 #include <utility>
@@ -172,6 +178,14 @@ class BrickStore {
   void Reserve(size_t cells) { map_.reserve(cells); }
   void Clear();
 
+  // False only when no brick with this key exists (always true for E = 1,
+  // which keeps no bitmap).
+  bool MayHaveBrick(uint32_t brick_key) const {
+    if (occupied_ == nullptr) return true;
+    const size_t i = BitmapIndex(brick_key);
+    return (occupied_[i >> 6] >> (i & 63)) & 1;
+  }
+
   // Brick-level access for neighbourhood and region work.
   const BrickSlot* FindBrick(uint32_t brick_key) const {
     auto it = map_.find(brick_key);
@@ -236,6 +250,7 @@ class BrickStore {
         for (uint32_t bx = x0 >> shift_; bx <= x1 >> shift_; ++bx) {
           const uint32_t brick_key =
               (bz << shift_) << 16 | (by << shift_) << 8 | (bx << shift_);
+          if (!MayHaveBrick(brick_key)) continue;
           if (const BrickSlot* slot = FindBrick(brick_key)) {
             ForEachInBrick(brick_key, *slot, visit);
           }
@@ -249,9 +264,31 @@ class BrickStore {
   // the new cell (zeroed) at `offset`.
   CellRef InsertIntoBrick(BrickSlot& slot, uint32_t offset);
 
+  struct FreeDeleter {
+    void operator()(uint64_t* p) const { std::free(p); }
+  };
+  using Bitmap = std::unique_ptr<uint64_t[], FreeDeleter>;
+  static Bitmap NewBitmap(int shift);
+  // Bit position of a brick: its brick coordinates (x >> s, y >> s, z >> s)
+  // packed like a key.
+  size_t BitmapIndex(uint32_t brick_key) const {
+    const uint32_t bx = (brick_key & 0xff) >> shift_;
+    const uint32_t by = ((brick_key >> 8) & 0xff) >> shift_;
+    const uint32_t bz = (brick_key >> 16) >> shift_;
+    return size_t{bz} << (16 - 2 * shift_) | by << (8 - shift_) | bx;
+  }
+  void SetOccupied(uint32_t brick_key, bool occupied) {
+    if (occupied_ == nullptr) return;
+    const size_t i = BitmapIndex(brick_key);
+    const uint64_t bit = uint64_t{1} << (i & 63);
+    occupied_[i >> 6] =
+        occupied ? occupied_[i >> 6] | bit : occupied_[i >> 6] & ~bit;
+  }
+
   int shift_;
   uint32_t brick_mask_;
   size_t size_ = 0;
+  Bitmap occupied_;  // Null for E = 1.
   absl::flat_hash_map<uint32_t, BrickSlot> map_;
   BlockPool pool_;
 };

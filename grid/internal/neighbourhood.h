@@ -2,15 +2,16 @@
 //
 // Per axis: the coordinates c-1, c, c+1 after the edge policy (clamped to
 // the border, or marked invalid and skipped) and the distinct bricks they
-// fall in. WeightedSum adds M(now) / (1 + |d|) over the neighbourhood in one
-// fixed order, so Grid (any brick edge) and ConcurrentGrid (any shard count)
-// produce the same bits.
+// fall in. InterferenceTerms adds M(now) / (1 + |d|) over the neighbourhood
+// in one fixed order, so Grid (any brick edge) and ConcurrentGrid (any shard
+// count) produce the same bits.
 //
 // Thread-safety: plain values and a pure function.
 #ifndef M8_GRID_INTERNAL_NEIGHBOURHOOD_H_
 #define M8_GRID_INTERNAL_NEIGHBOURHOOD_H_
 
 #include <algorithm>
+#include <bit>
 #include <cstdint>
 
 #include "grid/coord.h"
@@ -20,14 +21,58 @@
 
 namespace m8::internal {
 
-struct AxisNeighbours {
+class AxisNeighbours {
+ public:
   uint32_t coord[3];        // c-1, c, c+1 after the edge policy.
   bool valid[3];            // False when skipped past the border.
   uint8_t brick_index[3];   // Index into bricks[] of each coordinate.
   uint32_t bricks[3] = {};  // Distinct brick origins (coord >> s << s).
   int brick_count = 0;
+  // The distinct coordinates that fall in each brick, and in all.
+  uint32_t brick_coords[3][3] = {};
+  int brick_coord_count[3] = {};
+  uint32_t distinct[3] = {};
+  int distinct_count = 0;
 
   AxisNeighbours(uint32_t c, uint32_t max, EdgePolicy policy, int shift) {
+    if (c > 0 && c < max) {
+      InitInterior(c, shift);
+    } else {
+      InitAtBorder(c, max, policy, shift);
+    }
+  }
+
+  // Bit i is set when neighbour index i lands on coordinate v (under
+  // kClamp two indices can land on the same border coordinate).
+  unsigned Match(uint32_t v) const {
+    return (valid[0] && coord[0] == v) | (valid[1] && coord[1] == v) << 1 |
+           (valid[2] && coord[2] == v) << 2;
+  }
+
+ private:
+  // The common case, three distinct in-range coordinates: straight-line.
+  void InitInterior(uint32_t c, int shift) {
+    const uint32_t b[3] = {(c - 1) >> shift << shift, c >> shift << shift,
+                           (c + 1) >> shift << shift};
+    for (int i = 0; i < 3; ++i) {
+      coord[i] = c - 1 + i;
+      valid[i] = true;
+      distinct[i] = coord[i];
+    }
+    distinct_count = 3;
+    brick_index[0] = 0;
+    brick_index[1] = b[1] != b[0];
+    brick_index[2] = brick_index[1] + (b[2] != b[1]);
+    brick_count = brick_index[2] + 1;
+    for (int i = 0; i < 3; ++i) {
+      const int j = brick_index[i];
+      bricks[j] = b[i];
+      brick_coords[j][brick_coord_count[j]++] = coord[i];
+    }
+  }
+
+  // At the border: clamp or skip, and de-duplicate what clamping repeats.
+  void InitAtBorder(uint32_t c, uint32_t max, EdgePolicy policy, int shift) {
     for (int i = 0; i < 3; ++i) {
       const int64_t raw = int64_t{c} + i - 1;
       valid[i] = raw >= 0 && raw <= int64_t{max};
@@ -40,6 +85,12 @@ struct AxisNeighbours {
       while (j < brick_count && bricks[j] != brick) ++j;
       if (j == brick_count) bricks[brick_count++] = brick;
       brick_index[i] = static_cast<uint8_t>(j);
+      int k = 0;
+      while (k < brick_coord_count[j] && brick_coords[j][k] != coord[i]) ++k;
+      if (k == brick_coord_count[j]) {
+        brick_coords[j][brick_coord_count[j]++] = coord[i];
+        distinct[distinct_count++] = coord[i];
+      }
     }
   }
 };
@@ -53,30 +104,49 @@ struct Neighbourhood {
   AxisNeighbours x, y, z;
 };
 
-// Sum over the neighbourhood of M(now) * 1 / (1 + |d|). `find(ix, iy, iz,
-// key)` returns the wave at key (a const Wave*, null when empty); ix/iy/iz
-// in 0..2 index the axis coordinates.
-template <typename Find>
-double WeightedSum(const Neighbourhood& n, const WaveModel& model, double now_s,
-                   Find&& find) {
-  double sum = 0.0;
-  for (int iz = 0; iz < 3; ++iz) {
-    if (!n.z.valid[iz]) continue;
-    for (int iy = 0; iy < 3; ++iy) {
-      if (!n.y.valid[iy]) continue;
-      for (int ix = 0; ix < 3; ++ix) {
-        if (!n.x.valid[ix]) continue;
-        const uint32_t key =
-            n.z.coord[iz] << 16 | n.y.coord[iy] << 8 | n.x.coord[ix];
-        const Wave* w = find(ix, iy, iz, key);
-        if (w == nullptr) continue;
-        const int distance = (ix != 1) + (iy != 1) + (iz != 1);
-        sum += model.Value(*w, now_s) * kInterferenceWeight[distance];
+// The terms of I(c), one per offset d (index iz*9 + iy*3 + ix), filled cell
+// by cell: each neighbouring cell's M(now) is computed once and weighted by
+// 1 / (1 + |d|) for every offset that lands on it. Sum() adds the terms in
+// index order, so any way of finding the cells gives the same bits.
+class InterferenceTerms {
+ public:
+  explicit InterferenceTerms(const Neighbourhood& n) : n_(n) {}
+
+  // Adds the cell at (x, y, z), whose value is computed by `value()` only if
+  // the cell is in the neighbourhood.
+  template <typename Value>
+  void Add(uint32_t x, uint32_t y, uint32_t z, Value&& value) {
+    const unsigned mx = n_.x.Match(x), my = n_.y.Match(y), mz = n_.z.Match(z);
+    if (mx == 0 || my == 0 || mz == 0) return;
+    const double m = value();
+    for (unsigned bz = mz; bz != 0; bz &= bz - 1) {
+      const int iz = std::countr_zero(bz);
+      for (unsigned by = my; by != 0; by &= by - 1) {
+        const int iy = std::countr_zero(by);
+        for (unsigned bx = mx; bx != 0; bx &= bx - 1) {
+          const int ix = std::countr_zero(bx);
+          const int index = iz * 9 + iy * 3 + ix;
+          const int distance = (ix != 1) + (iy != 1) + (iz != 1);
+          terms_[index] = m * kInterferenceWeight[distance];
+          filled_ |= uint32_t{1} << index;
+        }
       }
     }
   }
-  return sum;
-}
+
+  double Sum() const {
+    double sum = 0.0;
+    for (uint32_t bits = filled_; bits != 0; bits &= bits - 1) {
+      sum += terms_[std::countr_zero(bits)];
+    }
+    return sum;
+  }
+
+ private:
+  const Neighbourhood& n_;
+  double terms_[27];
+  uint32_t filled_ = 0;
+};
 
 }  // namespace m8::internal
 
