@@ -107,7 +107,7 @@ Grid::Grid(const Grid& other) : Grid(other.options_) {
     bool inserted;
     BrickStore::CellRef cell = store_.Insert(key, &inserted);
     *cell.wave = w;
-    *cell.aux = index_.Add(key, w);
+    *cell.aux = index_.Add(key, w, ExpiryOf(w));
   });
 }
 
@@ -165,23 +165,23 @@ void Grid::Assign(BrickStore::CellRef cell, bool inserted, uint32_t key,
                   const Wave& w) {
   if (inserted) {
     *cell.wave = w;
-    *cell.aux = index_.Add(key, w);
+    *cell.aux = index_.Add(key, w, ExpiryOf(w));
     return;
   }
   const uint32_t old_bucket = index_.BucketOf(cell.wave->frequency);
   if (old_bucket == index_.BucketOf(w.frequency)) {
     *cell.wave = w;
-    index_.At(old_bucket, *cell.aux) = IndexEntry::Of(key, w);
+    index_.Set(old_bucket, *cell.aux, key, w, ExpiryOf(w));
     return;
   }
   RemoveEntry(*cell.wave, *cell.aux);
   *cell.wave = w;
-  *cell.aux = index_.Add(key, w);
+  *cell.aux = index_.Add(key, w, ExpiryOf(w));
 }
 
 void Grid::RefreshEntry(const BrickStore::CellRef& cell, uint32_t key) {
-  index_.At(index_.BucketOf(cell.wave->frequency), *cell.aux) =
-      IndexEntry::Of(key, *cell.wave);
+  index_.Set(index_.BucketOf(cell.wave->frequency), *cell.aux, key, *cell.wave,
+             ExpiryOf(*cell.wave));
 }
 
 void Grid::RemoveEntry(const Wave& w, uint32_t aux) {
@@ -327,18 +327,40 @@ double Grid::Interference(Coord c) const {
 
 // ---- Time -----------------------------------------------------------------
 
+float Grid::ExpiryOf(const Wave& w) const {
+  constexpr float kNever = std::numeric_limits<float>::infinity();
+  const double threshold = options_.active_threshold;
+  // S >= 0 always (A0 >= 0, Emod >= 0 for valid alpha and beta).
+  if (w.importance >= kPermanentImportance || std::isinf(w.decay_tau) ||
+      threshold <= 0) {
+    return kNever;
+  }
+  const double s0 = w.amplitude * model_.Modulation(w.valence, w.arousal);
+  if (!(s0 >= threshold)) return -kNever;  // Below it already: check now.
+  // S(t) = s0 exp(-(t - touched) / tau_eff) falls below the threshold after
+  // touched + tau_eff ln(s0 / threshold). Round well down so that rounding
+  // in this formula can only make the sweep look at a cell early, never
+  // late; the sweep then decides with the envelope itself.
+  const double t = w.touched * 1e-3 +
+                   w.decay_tau * model_.tau_scale() * std::log(s0 / threshold);
+  const double safe = t - (std::abs(t) * 1e-6 + 1e-6);
+  float expiry = static_cast<float>(safe);
+  if (expiry > safe) expiry = std::nextafter(expiry, -kNever);
+  return expiry;
+}
+
 DecayStats Grid::AdvanceTime(absl::Duration dt) {
   if (dt > absl::ZeroDuration()) SetNow(now_ + dt);
   DecayStats stats;
   const double threshold = options_.active_threshold;
   for (int b = 0; b < index_.bucket_count(); ++b) {
-    std::vector<IndexEntry>& bucket = index_.bucket(b);
-    stats.scanned += bucket.size();
+    std::span<const float> expiry = index_.expiry(b);
+    stats.scanned += expiry.size();
     // Backwards, so that the entry a removal moves into place has already
     // been examined.
-    for (size_t i = bucket.size(); i-- > 0;) {
-      const IndexEntry& e = bucket[i];
-      if (e.importance >= kPermanentImportance) continue;
+    for (size_t i = expiry.size(); i-- > 0;) {
+      if (now_s_ < expiry[i]) continue;  // Surely still active.
+      const IndexEntry& e = index_.entries(b)[i];
       const double s = model_.Strength(e.amplitude, e.valence, e.arousal,
                                        e.touched, e.decay_tau, now_s_);
       if (s >= threshold) continue;
@@ -348,6 +370,7 @@ DecayStats Grid::AdvanceTime(absl::Duration dt) {
       if (const std::optional<uint32_t> moved = index_.Remove(b, pos)) {
         *store_.FindMutable(*moved).aux = pos;
       }
+      expiry = index_.expiry(b);
       ++stats.evicted;
     }
   }
@@ -399,7 +422,7 @@ std::vector<ResonanceHit> Grid::TopHits(const ResonanceQuery& q,
     const uint32_t from = first > 0 ? first - 1 : 0;
     const uint32_t to = std::min<uint32_t>(last + 1, index_.bucket_count() - 1);
     for (uint32_t b = from; b <= to; ++b) {
-      for (const IndexEntry& e : index_.bucket(b)) {
+      for (const IndexEntry& e : index_.entries(b)) {
         if (auto score =
                 ScoreOf(q, model_, now_s_, e.frequency, e.amplitude, e.valence,
                         e.arousal, e.touched, e.decay_tau)) {
@@ -489,7 +512,7 @@ absl::Status Grid::Restore(uint32_t key, const Wave& w) {
     return absl::InvalidArgumentError(absl::StrCat("duplicate cell ", key));
   }
   *cell.wave = w;
-  *cell.aux = index_.Add(key, w);
+  *cell.aux = index_.Add(key, w, ExpiryOf(w));
   return absl::OkStatus();
 }
 

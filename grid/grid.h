@@ -182,6 +182,10 @@ class Grid {
   // Writes `w` into the cell (new or existing) and keeps the index in step.
   void Assign(internal::BrickStore::CellRef cell, bool inserted, uint32_t key,
               const Wave& w);
+  // Grid time (s) before which `w`'s envelope is surely >= active_threshold
+  // (+inf: never evicted; -inf: due now). Only a filter: the sweep decides
+  // with the envelope itself.
+  float ExpiryOf(const Wave& w) const;
   // Refreshes the cell's index entry after a change that keeps its bucket.
   void RefreshEntry(const internal::BrickStore::CellRef& cell, uint32_t key);
   // Removes the index entry of a cell about to be erased (or re-bucketed).

@@ -2,11 +2,14 @@
 // and for the decay sweep.
 //
 // Each cell has one entry holding the fields that its strength depends on,
-// plus its key and frequency: 24 bytes, in dense per-bucket arrays. A
-// narrow-band Resonance reads only the buckets that overlap its band, and
-// the decay sweep streams through all of them without touching the hash
-// table. The owner keeps every entry in step with its cell and remembers
-// each entry's position (see BrickStore aux).
+// plus its key and frequency: 24 bytes, in dense per-bucket arrays, and
+// beside it the cell's expiry: the grid time before which its envelope is
+// surely still above active_threshold. A narrow-band Resonance reads only
+// the buckets that overlap its band; the decay sweep streams through the
+// 4-byte expiry times and evaluates the envelope only of the cells whose
+// time may have come, without touching the hash table. The owner keeps every
+// entry in step with its cell and remembers each entry's position (see
+// BrickStore aux).
 //
 // Thread-safety: thread-compatible.
 #ifndef M8_GRID_INTERNAL_FREQUENCY_INDEX_H_
@@ -15,6 +18,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <vector>
 
 #include "grid/wave.h"
@@ -56,41 +60,50 @@ class FrequencyIndex {
   }
 
   // Appends the entry for a new cell; returns its position in its bucket.
-  uint32_t Add(uint32_t key, const Wave& w) {
-    std::vector<IndexEntry>& bucket = buckets_[BucketOf(w.frequency)];
-    bucket.push_back(IndexEntry::Of(key, w));
-    return static_cast<uint32_t>(bucket.size() - 1);
+  // `expiry`: grid time (s) before which the cell is surely still active.
+  uint32_t Add(uint32_t key, const Wave& w, float expiry) {
+    Bucket& b = buckets_[BucketOf(w.frequency)];
+    b.entries.push_back(IndexEntry::Of(key, w));
+    b.expiry.push_back(expiry);
+    return static_cast<uint32_t>(b.entries.size() - 1);
   }
 
-  IndexEntry& At(uint32_t bucket, uint32_t pos) {
-    return buckets_[bucket][pos];
+  // Overwrites the entry at (bucket, pos). REQUIRES: w is in that bucket.
+  void Set(uint32_t bucket, uint32_t pos, uint32_t key, const Wave& w,
+           float expiry) {
+    buckets_[bucket].entries[pos] = IndexEntry::Of(key, w);
+    buckets_[bucket].expiry[pos] = expiry;
   }
 
   // Removes the entry at `pos` by moving the bucket's last entry into its
   // place; returns the key of the entry that moved, if one did.
   std::optional<uint32_t> Remove(uint32_t bucket, uint32_t pos) {
-    std::vector<IndexEntry>& b = buckets_[bucket];
+    Bucket& b = buckets_[bucket];
     std::optional<uint32_t> moved;
-    if (pos + 1 != b.size()) {
-      b[pos] = b.back();
-      moved = b[pos].key;
+    if (pos + 1 != b.entries.size()) {
+      b.entries[pos] = b.entries.back();
+      b.expiry[pos] = b.expiry.back();
+      moved = b.entries[pos].key;
     }
-    b.pop_back();
+    b.entries.pop_back();
+    b.expiry.pop_back();
     return moved;
   }
 
-  const std::vector<IndexEntry>& bucket(uint32_t b) const {
-    return buckets_[b];
+  std::span<const IndexEntry> entries(uint32_t b) const {
+    return buckets_[b].entries;
   }
-  std::vector<IndexEntry>& bucket(uint32_t b) { return buckets_[b]; }
-
-  void Clear() {
-    for (auto& b : buckets_) b.clear();
-  }
+  // Parallel to entries(b): what the decay sweep streams through.
+  std::span<const float> expiry(uint32_t b) const { return buckets_[b].expiry; }
 
  private:
+  struct Bucket {
+    std::vector<IndexEntry> entries;
+    std::vector<float> expiry;
+  };
+
   double scale_;
-  std::vector<std::vector<IndexEntry>> buckets_;
+  std::vector<Bucket> buckets_;
 };
 
 }  // namespace m8::internal

@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <limits>
+#include <random>
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -376,8 +377,46 @@ TEST(AdvanceTimeTest, SweepsManyCellsAcrossBucketsAndBricks) {
       [](Coord, const Wave& w) { EXPECT_EQ(w.decay_tau, decay::kPersist); });
 }
 
-// ---- Region
-// -------------------------------------------------------------------
+TEST(AdvanceTimeTest, SweepAppliesTheEnvelopeRuleExactly) {
+  // The sweep skips cells by a precomputed expiry time; whatever it skips
+  // must really be at or above the threshold, and whatever it evicts below.
+  for (double threshold : {0.01, 0.5, 0.0}) {
+    GridOptions o;
+    o.active_threshold = threshold;
+    o.relevance = 1.7;
+    Grid grid(o);
+    std::mt19937 rng(99);
+    for (int i = 0; i < 3000; ++i) {
+      Wave w = MakeWave((rng() % 2000) / 1000.0f, (rng() % 1000) * 1.0f,
+                        0.05f + (rng() % 3000) / 1000.0f);
+      w.valence = static_cast<int8_t>(rng() % 255 - 127);
+      w.arousal = static_cast<uint8_t>(rng());
+      w.importance = static_cast<uint8_t>(rng() % 20 == 0 ? 15 : 0);
+      ASSERT_TRUE(grid.Put(Coord::FromKey(rng()), w).ok());
+      if (i % 100 == 0) grid.AdvanceTime(absl::Milliseconds(rng() % 50));
+    }
+    size_t evictions = 0;
+    for (int step = 0; step < 60 && grid.size() > 0; ++step) {
+      const Grid before = grid;
+      evictions += grid.AdvanceTime(absl::Milliseconds(1 + rng() % 120)).evicted;
+      const double now_s = absl::ToDoubleSeconds(grid.now());
+      size_t survivors = 0;
+      before.ForEachCell([&](Coord c, const Wave& w) {
+        const bool keep = w.importance == 15 ||
+                          grid.model().Strength(w, now_s) >= threshold;
+        EXPECT_EQ(grid.Contains(c), keep) << "cell " << c.key() << " step "
+                                          << step;
+        survivors += keep;
+      });
+      ASSERT_EQ(grid.size(), survivors);
+    }
+    if (threshold > 0) {
+      EXPECT_GT(evictions, 100u);  // The sweeps did evict.
+    }
+  }
+}
+
+// ---- Region ----------------------------------------------------------------
 
 TEST(RegionTest, CylinderBoundariesAreInclusive) {
   Grid grid;
