@@ -1,0 +1,85 @@
+#include "bench/support/resource_cache.h"
+
+#include <cassert>
+
+#include "absl/strings/str_cat.h"
+
+namespace m8::bench {
+
+ResourceCache& ResourceCache::Global() {
+  static ResourceCache* cache = new ResourceCache(kDefaultBudgetBytes);
+  return *cache;
+}
+
+absl::StatusOr<std::shared_ptr<void>> ResourceCache::GetOrBuildErased(
+    const std::string& key, size_t bytes, std::type_index type,
+    absl::FunctionRef<absl::StatusOr<std::shared_ptr<void>>()> build) {
+  std::shared_ptr<Entry> entry;
+  {
+    absl::MutexLock lock(&mu_);
+    std::shared_ptr<Entry>& slot = entries_[key];
+    if (slot == nullptr) {
+      slot = std::make_shared<Entry>();
+      lru_.push_front(key);
+      slot->lru = lru_.begin();
+    } else {
+      lru_.splice(lru_.begin(), lru_, slot->lru);
+    }
+    entry = slot;
+  }
+  absl::MutexLock entry_lock(&entry->mu);
+  if (entry->value != nullptr) {
+    if (entry->type != type) {
+      return absl::InternalError(
+          absl::StrCat("resource cache: '", key, "' holds another type"));
+    }
+    return entry->value;
+  }
+  absl::StatusOr<std::shared_ptr<void>> built = build();
+  if (!built.ok()) return built.status();
+  entry->value = *built;
+  entry->type = type;
+  absl::MutexLock lock(&mu_);
+  // The entry may have been evicted (and the key rebuilt) meanwhile: only
+  // account for it while it is still the cached entry.
+  auto it = entries_.find(key);
+  if (it != entries_.end() && it->second == entry && !entry->cached) {
+    entry->bytes = bytes;
+    entry->cached = true;
+    bytes_ += bytes;
+    EvictLocked(key);
+  }
+  return *built;
+}
+
+void ResourceCache::EvictLocked(const std::string& keep) {
+  auto it = lru_.end();
+  while (bytes_ > budget_ && it != lru_.begin()) {
+    --it;
+    if (*it == keep) continue;
+    auto found = entries_.find(*it);
+    assert(found != entries_.end());
+    if (found->second->cached) bytes_ -= found->second->bytes;
+    entries_.erase(found);
+    it = lru_.erase(it);
+  }
+}
+
+void ResourceCache::Clear() {
+  absl::MutexLock lock(&mu_);
+  entries_.clear();
+  lru_.clear();
+  bytes_ = 0;
+}
+
+size_t ResourceCache::bytes_held() const {
+  absl::MutexLock lock(&mu_);
+  return bytes_;
+}
+
+size_t ResourceCache::entry_count() const {
+  absl::MutexLock lock(&mu_);
+  return entries_.size();
+}
+
+}  // namespace m8::bench
