@@ -48,14 +48,18 @@ struct ReadInputs {
 class RecallFixture : public InputsFixture<ReadInputs> {
  public:
   enum class Kind { kHit, kMiss };
-  RecallFixture(const std::string& name, Kind kind, KeyDistribution d)
-      : InputsFixture(name), kind_(kind), distribution_(d) {}
+  RecallFixture(const std::string& name, Kind kind, KeyDistribution d,
+                bool brick_edge_arg = false)
+      : InputsFixture(name),
+        kind_(kind),
+        distribution_(d),
+        brick_edge_arg_(brick_edge_arg) {}
 
  private:
   absl::StatusOr<ReadInputs> Build(const State& state) override {
     const size_t cells = FillCells(state.range(0));
     absl::StatusOr<std::shared_ptr<const Grid>> grid =
-        SharedGrid(cells, ConfiguredGridOptions());
+        SharedGrid(cells, FixtureGridOptions(state, brick_edge_arg_));
     if (!grid.ok()) return grid.status();
     absl::StatusOr<std::shared_ptr<const CoordArray>> keys =
         kind_ == Kind::kHit ? QueryKeys(cells, distribution_, kQuerySeed)
@@ -77,6 +81,7 @@ class RecallFixture : public InputsFixture<ReadInputs> {
 
   Kind kind_;
   KeyDistribution distribution_;
+  bool brick_edge_arg_;
 };
 
 // ---- Writers to present cells ---------------------------------------------
@@ -261,10 +266,11 @@ struct BatchInputs {
 };
 
 absl::StatusOr<BatchInputs> BuildBatchInputs(absl::string_view owner,
-                                             const State& state) {
+                                             const State& state,
+                                             bool brick_edge_arg) {
   const size_t cells = FillCells(state.range(0));
   absl::StatusOr<std::shared_ptr<Grid>> grid =
-      OwnedGrid(owner, cells, ConfiguredGridOptions());
+      OwnedGrid(owner, cells, FixtureGridOptions(state, brick_edge_arg));
   if (!grid.ok()) return grid.status();
   absl::StatusOr<std::shared_ptr<const CellPopulation>> population =
       Population(cells);
@@ -276,11 +282,12 @@ absl::StatusOr<BatchInputs> BuildBatchInputs(absl::string_view owner,
 // absent cells (uniform over the fill's box), forgotten again untimed.
 class PutNewFixture : public InputsFixture<BatchInputs> {
  public:
-  using InputsFixture::InputsFixture;
+  explicit PutNewFixture(const std::string& name, bool brick_edge_arg = false)
+      : InputsFixture(name), brick_edge_arg_(brick_edge_arg) {}
 
  private:
   absl::StatusOr<BatchInputs> Build(const State& state) override {
-    return BuildBatchInputs("insert", state);
+    return BuildBatchInputs("insert", state, brick_edge_arg_);
   }
   void Measure(State& state, BatchInputs& in) override {
     Grid& grid = *in.grid;
@@ -296,6 +303,8 @@ class PutNewFixture : public InputsFixture<BatchInputs> {
           for (size_t j = 0; j < batch; ++j) grid.Forget(absent[j]);
         });
   }
+
+  bool brick_edge_arg_;
 };
 
 // Forget of present cells: batches of distinct cells (uniform: the fill is
@@ -306,7 +315,7 @@ class ForgetFixture : public InputsFixture<BatchInputs> {
 
  private:
   absl::StatusOr<BatchInputs> Build(const State& state) override {
-    return BuildBatchInputs("forget", state);
+    return BuildBatchInputs("forget", state, false);
   }
   void Measure(State& state, BatchInputs& in) override {
     Grid& grid = *in.grid;
@@ -346,6 +355,13 @@ const bool kRegistered = [] {
                                  KeyDistribution::kUniform)
       ->Apply(FillSizes);
   RegisterFixture<PutNewFixture>("Grid/Put/uniform")->Apply(FillSizes);
+  // Where the brick edge matters: cell access inside shared bricks.
+  RegisterFixture<RecallFixture>("Grid/BrickEdge/Recall",
+                                 RecallFixture::Kind::kHit,
+                                 KeyDistribution::kUniform, true)
+      ->Apply(BrickEdgeSweep);
+  RegisterFixture<PutNewFixture>("Grid/BrickEdge/Put", true)
+      ->Apply(BrickEdgeSweep);
   RegisterFixture<ForgetFixture>("Grid/Forget/uniform")->Apply(FillSizes);
   const struct {
     const char* name;

@@ -79,6 +79,18 @@ void FillSizes(benchmark::internal::Benchmark* b) {
   b->ArgName("cells")->Arg(4096)->Arg(262144)->Arg(4194304);
 }
 
+void BrickEdgeSweep(benchmark::internal::Benchmark* b) {
+  b->ArgNames({"cells", "brick_edge"})
+      ->ArgsProduct({{262144, 4194304}, {1, 2, 4, 8}});
+}
+
+GridOptions FixtureGridOptions(const benchmark::State& state,
+                               bool brick_edge_arg) {
+  GridOptions options = ConfiguredGridOptions();
+  if (brick_edge_arg) options.brick_edge = static_cast<int>(state.range(1));
+  return options;
+}
+
 size_t QueryKeyCount() {
   return Settings().smoke ? size_t{1} << 14 : size_t{1} << 20;
 }
@@ -193,6 +205,19 @@ absl::StatusOr<std::shared_ptr<const CoordArray>> MissKeys(size_t cells,
         return DrawFrom((*population)->absent(), KeyDistribution::kUniform,
                         seed);
       });
+}
+
+absl::StatusOr<std::shared_ptr<const CoordArray>> InterferenceCentres(
+    size_t cells, bool edge, KeyDistribution distribution) {
+  absl::StatusOr<std::shared_ptr<const CellPopulation>> population =
+      Population(cells);
+  if (!population.ok()) return population.status();
+  const CellPopulation& p = **population;
+  if (edge) {
+    return FilteredQueryKeys(cells, distribution, kQuerySeed, "edge", IsEdge);
+  }
+  return FilteredQueryKeys(cells, distribution, kQuerySeed, "centre",
+                           [&](Coord c) { return IsCentre(c, p); });
 }
 
 bool IsCentre(Coord c, const CellPopulation& population) {

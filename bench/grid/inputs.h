@@ -38,6 +38,16 @@ namespace m8::bench {
 // under the argument name "cells".
 void FillSizes(benchmark::internal::Benchmark* b);
 
+// The brick-edge sweep: cells 262144 and 4194304 (dense bricks in and out
+// of cache) times brick_edge 1, 2, 4 and 8, as "cells" and "brick_edge".
+void BrickEdgeSweep(benchmark::internal::Benchmark* b);
+
+// The grid options of a fixture: the configured ones, with brick_edge
+// taken from the second argument when the fixture is registered with
+// BrickEdgeSweep (`brick_edge_arg`).
+GridOptions FixtureGridOptions(const benchmark::State& state,
+                               bool brick_edge_arg);
+
 // Seeds: one for the fills, and the base of the query-key seeds (thread t
 // of a threaded fixture uses kQuerySeed + t).
 inline constexpr uint64_t kFillSeed = 0x6d38'6669'6c6c;   // "m8fill"
@@ -97,6 +107,12 @@ absl::StatusOr<std::shared_ptr<const CoordArray>> FilteredQueryKeys(
 // QueryKeyCount() cells of the fill's box that are not in it (misses).
 absl::StatusOr<std::shared_ptr<const CoordArray>> MissKeys(size_t cells,
                                                            uint64_t seed);
+
+// Centres of Interference and of its Recall27 reference: QueryKeyCount()
+// present cells drawn from `distribution` among the IsCentre cells, or the
+// IsEdge cells when `edge`.
+absl::StatusOr<std::shared_ptr<const CoordArray>> InterferenceCentres(
+    size_t cells, bool edge, KeyDistribution distribution);
 
 // Whether a coordinate is away from the x and y borders of the address
 // space and above layer 0 where the fill has more layers (Interference
