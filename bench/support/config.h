@@ -49,6 +49,9 @@ struct BenchSettings {
   // Smoke mode (--m8_smoke): fill sizes and array sizes are capped so that
   // every benchmark runs quickly; names do not change.
   bool smoke = false;
+  // Latency sampling (--m8_latency=false turns it off, for measuring what
+  // it costs): without it no fixture reports p50_ns ... max_ns.
+  bool latency_sampling = true;
   // Where Save/Load fixtures put their snapshots.
   std::string temp_dir = "/tmp";
 };

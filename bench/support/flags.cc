@@ -46,6 +46,10 @@ absl::StatusOr<M8Flags> ExtractM8Flags(int* argc, char** argv,
       flags.smoke = true;
     } else if (arg == "--m8_smoke=false") {
       flags.smoke = false;
+    } else if (arg == "--m8_latency" || arg == "--m8_latency=true") {
+      flags.latency = true;
+    } else if (arg == "--m8_latency=false") {
+      flags.latency = false;
     } else if (arg == "--m8_help") {
       flags.help = true;
     } else {
@@ -62,6 +66,7 @@ absl::StatusOr<BenchSettings> MakeSettings(const M8Flags& flags,
                                            const char* tmpdir_env) {
   BenchSettings settings;
   settings.smoke = flags.smoke;
+  settings.latency_sampling = flags.latency;
   if (!flags.temp_dir.empty()) {
     settings.temp_dir = flags.temp_dir;
   } else if (tmpdir_env != nullptr && *tmpdir_env != '\0') {
@@ -92,6 +97,8 @@ const char* M8FlagsHelp() {
                      timings are not meaningful). Also M8_BENCH_SMOKE=1.
   --m8_temp_dir=DIR  directory for the Save/Load snapshots (default $TMPDIR,
                      else /tmp)
+  --m8_latency=false no latency sampling: no p50_ns ... max_ns counters
+                     (to measure what sampling costs; it is kept under 5%)
   --m8_help          this help; --help lists Google Benchmark's flags
 )";
 }

@@ -6,6 +6,8 @@
 //                       set by the environment variable M8_BENCH_SMOKE=1
 //   --m8_temp_dir=DIR   where Save/Load fixtures write snapshots
 //                       (default: $TMPDIR, else /tmp)
+//   --m8_latency=false  no latency sampling (no p50_ns ... max_ns), to
+//                       measure what sampling costs
 //   --m8_help           print this help
 //
 // Thread-safety: call from main before anything else runs.
@@ -23,6 +25,7 @@ struct M8Flags {
   std::string config_path;  // Empty: defaults.
   bool smoke = false;
   std::string temp_dir;  // Empty: $TMPDIR or /tmp.
+  bool latency = true;
   bool help = false;
 };
 

@@ -1,9 +1,12 @@
 // Latency sampling for fixtures that time single operations.
 //
-// Reading the clock costs tens of nanoseconds, as much as a Recall, so a
-// LatencySampler times only every stride-th operation and adapts the stride
-// to the operations it has timed so that the timing adds at most
-// `max_overhead` (default 5%) to the benchmark. The timed values have the
+// Reading the clock costs tens of nanoseconds, and an ordered clock read
+// drains the pipeline, which costs an operation the overlap with its
+// neighbours that makes a loop of cache misses fast. So a LatencySampler
+// times only every stride-th operation (with jitter), and adapts the stride
+// to the measured latency of timed operations and the measured cost of
+// untimed ones so that sampling adds at most `max_overhead` (default 5%)
+// to the loop. The timed values have the
 // clock's own cost (TimerOverheadNanos()) subtracted.
 //
 // Each thread samples into its own histogram; SharedLatency merges the
@@ -64,8 +67,11 @@ class LatencySampler {
   LatencyHistogram histogram_;
   double max_overhead_;
   int64_t timer_overhead_;
-  double sample_cost_ns_;  // What taking one sample costs the benchmark.
-  double mean_op_ns_ = 0.0;
+  double sample_cost_ns_;         // Two clock reads and a Record.
+  double mean_latency_ns_ = 0.0;  // Of a timed operation.
+  double mean_op_ns_ = 0.0;       // Of an untimed operation in the loop.
+  int64_t last_end_ = 0;          // When the last sample was recorded.
+  uint32_t since_last_ = 0;       // Operations from that sample to the next.
   uint32_t countdown_ = 1;
   uint32_t stride_ = 1;
   uint64_t rng_;
