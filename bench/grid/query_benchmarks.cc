@@ -195,7 +195,7 @@ class AdvanceTimeEvictingFixture : public InputsFixture<DecayingInputs> {
     absl::StatusOr<std::shared_ptr<DecayingGrid>> decaying =
         ResourceCache::Global().GetOrBuild<DecayingGrid>(
             absl::StrCat("grid/decaying/", cells, "/", GridOptionsKey(options)),
-            cells * 128, [&] { return BuildDecayingGrid(cells, options); });
+            cells * 192, [&] { return BuildDecayingGrid(cells, options); });
     if (!decaying.ok()) return decaying.status();
     return DecayingInputs{*decaying};
   }

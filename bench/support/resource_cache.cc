@@ -1,5 +1,7 @@
 #include "bench/support/resource_cache.h"
 
+#include <malloc.h>
+
 #include <cassert>
 
 #include "absl/strings/str_cat.h"
@@ -39,30 +41,44 @@ absl::StatusOr<std::shared_ptr<void>> ResourceCache::GetOrBuildErased(
   if (!built.ok()) return built.status();
   entry->value = *built;
   entry->type = type;
-  absl::MutexLock lock(&mu_);
-  // The entry may have been evicted (and the key rebuilt) meanwhile: only
-  // account for it while it is still the cached entry.
-  auto it = entries_.find(key);
-  if (it != entries_.end() && it->second == entry && !entry->cached) {
-    entry->bytes = bytes;
-    entry->cached = true;
-    bytes_ += bytes;
-    EvictLocked(key);
+  std::vector<std::shared_ptr<Entry>> evicted;
+  {
+    absl::MutexLock lock(&mu_);
+    // The entry may have been evicted (and the key rebuilt) meanwhile: only
+    // account for it while it is still the cached entry.
+    auto it = entries_.find(key);
+    if (it != entries_.end() && it->second == entry && !entry->cached) {
+      entry->bytes = bytes;
+      entry->cached = true;
+      bytes_ += bytes;
+      evicted = EvictLocked(key);
+    }
+  }
+  if (!evicted.empty()) {
+    evicted.clear();
+    // Freed grids are mostly small heap blocks that malloc keeps; give the
+    // pages back so that RSS stays near the budget.
+    malloc_trim(0);
   }
   return *built;
 }
 
-void ResourceCache::EvictLocked(const std::string& keep) {
+std::vector<std::shared_ptr<ResourceCache::Entry>> ResourceCache::EvictLocked(
+    const std::string& keep) {
+  std::vector<std::shared_ptr<Entry>> evicted;
   auto it = lru_.end();
   while (bytes_ > budget_ && it != lru_.begin()) {
     --it;
     if (*it == keep) continue;
     auto found = entries_.find(*it);
     assert(found != entries_.end());
-    if (found->second->cached) bytes_ -= found->second->bytes;
+    if (!found->second->cached) continue;  // Still being built.
+    bytes_ -= found->second->bytes;
+    evicted.push_back(std::move(found->second));
     entries_.erase(found);
     it = lru_.erase(it);
   }
+  return evicted;
 }
 
 void ResourceCache::Clear() {

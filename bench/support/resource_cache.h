@@ -6,8 +6,10 @@
 // fixture's SetUp once per thread and per trial run, so fixtures fetch
 // their inputs from here. Entries are kept least-recently-used first within
 // a budget of estimated bytes; an evicted entry stays alive while a fixture
-// still holds it. Building happens outside the cache-wide lock (only the
-// entry is locked), so a builder may itself fetch other entries.
+// still holds it, and when eviction frees memory the cache hands it back to
+// the system (malloc_trim), so that the process's RSS follows the budget.
+// Building happens outside the cache-wide lock (only the entry is locked), so a
+// builder may itself fetch other entries.
 //
 // Thread-safety: thread-safe.
 #ifndef M8_BENCH_SUPPORT_RESOURCE_CACHE_H_
@@ -21,6 +23,7 @@
 #include <type_traits>
 #include <typeindex>
 #include <utility>
+#include <vector>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/container/flat_hash_map.h"
@@ -34,7 +37,7 @@ class ResourceCache {
  public:
   // The process-wide cache (budget kDefaultBudgetBytes).
   static ResourceCache& Global();
-  static constexpr size_t kDefaultBudgetBytes = size_t{6} << 30;
+  static constexpr size_t kDefaultBudgetBytes = size_t{4} << 30;
 
   explicit ResourceCache(size_t budget_bytes) : budget_(budget_bytes) {}
   ResourceCache(const ResourceCache&) = delete;
@@ -78,9 +81,11 @@ class ResourceCache {
   absl::StatusOr<std::shared_ptr<void>> GetOrBuildErased(
       const std::string& key, size_t bytes, std::type_index type,
       absl::FunctionRef<absl::StatusOr<std::shared_ptr<void>>()> build);
-  // Evicts least recently used entries, other than `keep`, until the cache
-  // fits its budget.
-  void EvictLocked(const std::string& keep) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Takes least recently used built entries, other than `keep`, out of the
+  // cache until it fits its budget, and returns them (to be destroyed
+  // outside the lock).
+  std::vector<std::shared_ptr<Entry>> EvictLocked(const std::string& keep)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   const size_t budget_;
   mutable absl::Mutex mu_;

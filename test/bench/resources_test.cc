@@ -43,8 +43,10 @@ TEST(ResourcesTest, PeakRssSeesTouchedMemoryAndFaults) {
   EXPECT_GE(usage_after->minor_faults - usage_before->minor_faults, 32);
   block.reset();
   if (PeakRssIsPerBenchmark()) {
+    // The peak restarts from the current RSS (lower unless the allocator
+    // keeps the freed block resident, as sanitizers' quarantines do).
     ASSERT_TRUE(ResetPeakRss().ok());
-    EXPECT_LT(*ReadPeakRssBytes(), *after);
+    EXPECT_LE(*ReadPeakRssBytes(), *after);
   }
 }
 
@@ -75,7 +77,7 @@ TEST(LatencySamplerTest, CheapOperationsAreSampledSparsely) {
     sum += sampler.Run([&] { return i & 1; });
   }
   benchmark::DoNotOptimize(sum);
-  EXPECT_GT(sampler.histogram().count(), 10u);
+  EXPECT_GT(sampler.histogram().count(), 5u);
   EXPECT_LT(sampler.histogram().count(), 20000u);  // Under 2% sampled.
   EXPECT_GE(sampler.stride(), 64u);
 }
