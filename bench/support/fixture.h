@@ -10,10 +10,13 @@
 // fetches from the ResourceCache) and the last thread's TearDown releases.
 //
 // Thread-safety: SharedInputs is thread-safe; the value it holds is shared
-// read-only unless the fixture says otherwise.
+// read-only unless the fixture says otherwise. (The support layer locks with
+// std::mutex rather than absl::Mutex: Debian's Abseil is not built for
+// ThreadSanitizer, which then cannot see absl::Mutex's ordering.)
 #ifndef M8_BENCH_SUPPORT_FIXTURE_H_
 #define M8_BENCH_SUPPORT_FIXTURE_H_
 
+#include <mutex>
 #include <optional>
 #include <string>
 #include <utility>
@@ -22,7 +25,6 @@
 #include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
-#include "absl/synchronization/mutex.h"
 #include "bench/support/latency.h"
 #include "benchmark/benchmark.h"
 
@@ -46,7 +48,7 @@ class SharedInputs {
   // Called from every thread's SetUp: the first caller of a run builds the
   // value, the others wait for it. On error every caller gets the error.
   absl::Status Acquire(absl::FunctionRef<absl::StatusOr<T>()> build) {
-    absl::MutexLock lock(&mu_);
+    std::lock_guard<std::mutex> lock(mu_);
     if (users_ == 0) {
       absl::StatusOr<T> built = build();
       if (!built.ok()) return built.status();
@@ -58,7 +60,7 @@ class SharedInputs {
   // Called from every thread's TearDown after a successful Acquire; the
   // last one destroys the value.
   void Release() {
-    absl::MutexLock lock(&mu_);
+    std::lock_guard<std::mutex> lock(mu_);
     if (users_ > 0 && --users_ == 0) value_.reset();
   }
 
@@ -66,7 +68,7 @@ class SharedInputs {
   T& get() ABSL_NO_THREAD_SAFETY_ANALYSIS { return *value_; }
 
  private:
-  absl::Mutex mu_;
+  std::mutex mu_;
   int users_ ABSL_GUARDED_BY(mu_) = 0;
   std::optional<T> value_ ABSL_GUARDED_BY(mu_);
 };

@@ -99,7 +99,7 @@ void ReportPercentiles(benchmark::State& state, const LatencyHistogram& h) {
 }
 
 void SharedLatency::Finish(benchmark::State& state, const LatencyHistogram& h) {
-  absl::MutexLock lock(&mu_);
+  std::lock_guard<std::mutex> lock(mu_);
   merged_.Merge(h);
   if (++finished_ < state.threads()) return;
   if (merged_.count() > 0) ReportPercentiles(state, merged_);

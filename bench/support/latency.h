@@ -20,11 +20,11 @@
 
 #include <cstdint>
 #include <ctime>
+#include <mutex>
 
 #include "absl/base/attributes.h"
 #include "absl/base/optimization.h"
 #include "absl/base/thread_annotations.h"
-#include "absl/synchronization/mutex.h"
 #include "bench/support/histogram.h"
 #include "benchmark/benchmark.h"
 
@@ -90,7 +90,7 @@ class SharedLatency {
   void Finish(benchmark::State& state, const LatencyHistogram& h);
 
  private:
-  absl::Mutex mu_;
+  std::mutex mu_;
   LatencyHistogram merged_ ABSL_GUARDED_BY(mu_);
   int finished_ ABSL_GUARDED_BY(mu_) = 0;
 };

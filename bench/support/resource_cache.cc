@@ -18,7 +18,7 @@ absl::StatusOr<std::shared_ptr<void>> ResourceCache::GetOrBuildErased(
     absl::FunctionRef<absl::StatusOr<std::shared_ptr<void>>()> build) {
   std::shared_ptr<Entry> entry;
   {
-    absl::MutexLock lock(&mu_);
+    std::lock_guard<std::mutex> lock(mu_);
     std::shared_ptr<Entry>& slot = entries_[key];
     if (slot == nullptr) {
       slot = std::make_shared<Entry>();
@@ -29,7 +29,7 @@ absl::StatusOr<std::shared_ptr<void>> ResourceCache::GetOrBuildErased(
     }
     entry = slot;
   }
-  absl::MutexLock entry_lock(&entry->mu);
+  std::lock_guard<std::mutex> entry_lock(entry->mu);
   if (entry->value != nullptr) {
     if (entry->type != type) {
       return absl::InternalError(
@@ -43,7 +43,7 @@ absl::StatusOr<std::shared_ptr<void>> ResourceCache::GetOrBuildErased(
   entry->type = type;
   std::vector<std::shared_ptr<Entry>> evicted;
   {
-    absl::MutexLock lock(&mu_);
+    std::lock_guard<std::mutex> lock(mu_);
     // The entry may have been evicted (and the key rebuilt) meanwhile: only
     // account for it while it is still the cached entry.
     auto it = entries_.find(key);
@@ -82,19 +82,19 @@ std::vector<std::shared_ptr<ResourceCache::Entry>> ResourceCache::EvictLocked(
 }
 
 void ResourceCache::Clear() {
-  absl::MutexLock lock(&mu_);
+  std::lock_guard<std::mutex> lock(mu_);
   entries_.clear();
   lru_.clear();
   bytes_ = 0;
 }
 
 size_t ResourceCache::bytes_held() const {
-  absl::MutexLock lock(&mu_);
+  std::lock_guard<std::mutex> lock(mu_);
   return bytes_;
 }
 
 size_t ResourceCache::entry_count() const {
-  absl::MutexLock lock(&mu_);
+  std::lock_guard<std::mutex> lock(mu_);
   return entries_.size();
 }
 

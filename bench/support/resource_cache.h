@@ -19,6 +19,7 @@
 #include <cstdint>
 #include <list>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <type_traits>
 #include <typeindex>
@@ -29,7 +30,6 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/functional/function_ref.h"
 #include "absl/status/statusor.h"
-#include "absl/synchronization/mutex.h"
 
 namespace m8::bench {
 
@@ -70,7 +70,7 @@ class ResourceCache {
 
  private:
   struct Entry {
-    absl::Mutex mu;  // Held while building.
+    std::mutex mu;  // Held while building.
     std::shared_ptr<void> value ABSL_GUARDED_BY(mu);
     std::type_index type ABSL_GUARDED_BY(mu) = typeid(void);
     size_t bytes = 0;     // Guarded by the cache's mu_.
@@ -88,7 +88,7 @@ class ResourceCache {
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   const size_t budget_;
-  mutable absl::Mutex mu_;
+  mutable std::mutex mu_;
   absl::flat_hash_map<std::string, std::shared_ptr<Entry>> entries_
       ABSL_GUARDED_BY(mu_);
   std::list<std::string> lru_ ABSL_GUARDED_BY(mu_);  // Most recent first.
