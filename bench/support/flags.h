@@ -1,0 +1,48 @@
+// The m8 flags of a benchmark binary, taken out of argv before Google
+// Benchmark parses the rest.
+//
+//   --m8_config=FILE    grid options from a JSON file (see config.h)
+//   --m8_smoke          cap fill and buffer sizes (quick smoke runs); also
+//                       set by the environment variable M8_BENCH_SMOKE=1
+//   --m8_temp_dir=DIR   where Save/Load fixtures write snapshots
+//                       (default: $TMPDIR, else /tmp)
+//   --m8_latency=false  no latency sampling (no p50_ns ... max_ns), to
+//                       measure what sampling costs
+//   --m8_help           print this help
+//
+// Thread-safety: call from main before anything else runs.
+#ifndef M8_BENCH_SUPPORT_FLAGS_H_
+#define M8_BENCH_SUPPORT_FLAGS_H_
+
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "bench/support/config.h"
+
+namespace m8::bench {
+
+struct M8Flags {
+  std::string config_path;  // Empty: defaults.
+  bool smoke = false;
+  std::string temp_dir;  // Empty: $TMPDIR or /tmp.
+  bool latency = true;
+  bool help = false;
+};
+
+// Removes every --m8_* argument from argv (updating *argc) and returns what
+// they said. InvalidArgument for an unknown --m8_ flag or a missing value.
+// `smoke_env` is the value of M8_BENCH_SMOKE (null when unset).
+absl::StatusOr<M8Flags> ExtractM8Flags(int* argc, char** argv,
+                                       const char* smoke_env);
+
+// The settings the flags ask for: loads and validates the config file.
+// Errors name the file and the key (see LoadGridConfig).
+absl::StatusOr<BenchSettings> MakeSettings(const M8Flags& flags,
+                                           const char* tmpdir_env);
+
+// The --m8_help text.
+const char* M8FlagsHelp();
+
+}  // namespace m8::bench
+
+#endif  // M8_BENCH_SUPPORT_FLAGS_H_
