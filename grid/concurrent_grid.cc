@@ -133,7 +133,7 @@ bool ConcurrentGrid::Forget(Coord c) {
 }
 
 double ConcurrentGrid::Interference(Coord c) const {
-  const internal::Neighbourhood n(c, options_.grid.edge_policy, /*shift=*/0);
+  const internal::Neighbourhood n(c, options_.grid.edge_policy);
   // The distinct neighbour cells (under kClamp a border cell can be several
   // neighbours), gathered shard by shard with one lock per shard touched.
   struct Probe {

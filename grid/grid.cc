@@ -108,6 +108,7 @@ Grid::Grid(const Grid& other) : Grid(other.options_) {
     BrickStore::CellRef cell = store_.Insert(key, &inserted);
     *cell.wave = w;
     *cell.aux = index_.Add(key, w, ExpiryOf(w));
+    layers_.Insert(key);
   });
 }
 
@@ -166,6 +167,7 @@ void Grid::Assign(BrickStore::CellRef cell, bool inserted, uint32_t key,
   if (inserted) {
     *cell.wave = w;
     *cell.aux = index_.Add(key, w, ExpiryOf(w));
+    layers_.Insert(key);
     return;
   }
   const uint32_t old_bucket = index_.BucketOf(cell.wave->frequency);
@@ -263,64 +265,43 @@ bool Grid::Forget(Coord c) {
   BrickStore::CellRef cell = store_.FindMutable(key);
   if (cell.wave == nullptr) return false;
   RemoveEntry(*cell.wave, *cell.aux);
-  store_.Erase(key);
+  EraseCell(key);
   return true;
+}
+
+void Grid::EraseCell(uint32_t key) {
+  store_.Erase(key);
+  layers_.Erase(key);
 }
 
 // ---- Interference ---------------------------------------------------------
 
 double Grid::Interference(Coord c) const {
-  const internal::Neighbourhood n(c, options_.edge_policy, store_.shift());
-
-  // Find the bricks of the neighbourhood (at most 8 for bricks of edge 2 or
-  // more, 27 for single cells) that may exist, prefetch their hash probes
-  // so that they overlap, then visit only the cells that exist: the work is
-  // in proportion to them, not to the 27 offsets.
-  struct Candidate {
-    uint32_t brick_key;
-    uint8_t ix, iy, iz;
-  };
-  Candidate bricks[27];
+  const internal::Neighbourhood n(c, options_.edge_policy);
+  // Ask the layer index which neighbours exist, prefetch their hash probes
+  // so that they overlap, then visit only those cells: the work is in
+  // proportion to the cells, not to the 27 offsets.
+  uint32_t keys[27];
   int count = 0;
-  for (int iz = 0; iz < n.z.brick_count; ++iz) {
-    for (int iy = 0; iy < n.y.brick_count; ++iy) {
-      for (int ix = 0; ix < n.x.brick_count; ++ix) {
-        const uint32_t bk =
-            n.z.bricks[iz] << 16 | n.y.bricks[iy] << 8 | n.x.bricks[ix];
-        if (!store_.MayHaveBrick(bk)) continue;
-        store_.PrefetchBrick(bk);
-        bricks[count++] = {bk, static_cast<uint8_t>(ix),
-                           static_cast<uint8_t>(iy), static_cast<uint8_t>(iz)};
+  for (int kz = 0; kz < n.z.distinct_count; ++kz) {
+    const uint32_t z = n.z.distinct[kz];
+    const internal::LayerIndex::Layer* layer = layers_.layer(z);
+    if (layer == nullptr) continue;
+    for (int ky = 0; ky < n.y.distinct_count; ++ky) {
+      for (int kx = 0; kx < n.x.distinct_count; ++kx) {
+        const uint32_t pos = n.y.distinct[ky] << 8 | n.x.distinct[kx];
+        if (!layer->Has(pos)) continue;
+        keys[count] = z << 16 | pos;
+        store_.Prefetch(keys[count++]);
       }
     }
   }
-
   internal::InterferenceTerms terms(n);
-  for (int b = 0; b < count; ++b) {
-    const Candidate& brick = bricks[b];
-    const BrickSlot* slot = store_.FindBrick(brick.brick_key);
-    if (slot == nullptr) continue;
-    if (slot->count == 1) {
-      const uint32_t key = store_.KeyOf(brick.brick_key, slot->offset);
-      terms.Add(key & 0xff, (key >> 8) & 0xff, key >> 16,
-                [&] { return model_.Value(slot->wave, now_s_); });
-      continue;
-    }
-    const internal::AxisNeighbours &ax = n.x, &ay = n.y, &az = n.z;
-    for (int kz = 0; kz < az.brick_coord_count[brick.iz]; ++kz) {
-      for (int ky = 0; ky < ay.brick_coord_count[brick.iy]; ++ky) {
-        for (int kx = 0; kx < ax.brick_coord_count[brick.ix]; ++kx) {
-          const uint32_t x = ax.brick_coords[brick.ix][kx];
-          const uint32_t y = ay.brick_coords[brick.iy][ky];
-          const uint32_t z = az.brick_coords[brick.iz][kz];
-          const Wave* w = BrickStore::FindInBrick(
-              *slot, store_.Offset(z << 16 | y << 8 | x));
-          if (w != nullptr) {
-            terms.Add(x, y, z, [&] { return model_.Value(*w, now_s_); });
-          }
-        }
-      }
-    }
+  for (int i = 0; i < count; ++i) {
+    const uint32_t key = keys[i];
+    const Wave* w = store_.Find(key);
+    terms.Add(key & 0xff, (key >> 8) & 0xff, key >> 16,
+              [&] { return model_.Value(*w, now_s_); });
   }
   return terms.Sum();
 }
@@ -338,15 +319,13 @@ float Grid::ExpiryOf(const Wave& w) const {
   const double s0 = w.amplitude * model_.Modulation(w.valence, w.arousal);
   if (!(s0 >= threshold)) return -kNever;  // Below it already: check now.
   // S(t) = s0 exp(-(t - touched) / tau_eff) falls below the threshold after
-  // touched + tau_eff ln(s0 / threshold). Round well down so that rounding
-  // in this formula can only make the sweep look at a cell early, never
-  // late; the sweep then decides with the envelope itself.
+  // touched + tau_eff ln(s0 / threshold). Round well down (the margin is far
+  // wider than the rounding of this formula and of the float) so that the
+  // sweep may look at a cell early, never late; it then decides with the
+  // envelope itself.
   const double t = w.touched * 1e-3 +
                    w.decay_tau * model_.tau_scale() * std::log(s0 / threshold);
-  const double safe = t - (std::abs(t) * 1e-6 + 1e-6);
-  float expiry = static_cast<float>(safe);
-  if (expiry > safe) expiry = std::nextafter(expiry, -kNever);
-  return expiry;
+  return static_cast<float>(t - (std::abs(t) * 1e-6 + 1e-6));
 }
 
 DecayStats Grid::AdvanceTime(absl::Duration dt) {
@@ -373,7 +352,7 @@ DecayStats Grid::AdvanceTime(absl::Duration dt) {
                                        e.touched, e.decay_tau, now_s_);
       if (s >= threshold) continue;
       const uint32_t key = e.key;
-      store_.Erase(key);
+      EraseCell(key);
       const auto pos = static_cast<uint32_t>(i);
       if (const std::optional<uint32_t> moved = index_.Remove(b, pos)) {
         *store_.FindMutable(*moved).aux = pos;
@@ -466,6 +445,18 @@ std::vector<ResonanceHit> Grid::ResonanceFullScan(
 
 // ---- Region and layers ----------------------------------------------------
 
+template <typename F>
+void Grid::ForEachFound(const std::vector<uint32_t>& keys, F&& f) const {
+  constexpr size_t kAhead = 8;
+  for (size_t i = 0; i < std::min(kAhead, keys.size()); ++i) {
+    store_.Prefetch(keys[i]);
+  }
+  for (size_t i = 0; i < keys.size(); ++i) {
+    if (i + kAhead < keys.size()) store_.Prefetch(keys[i + kAhead]);
+    f(keys[i], *store_.Find(keys[i]));
+  }
+}
+
 std::vector<std::pair<Coord, Wave>> Grid::Region(uint8_t cx, uint8_t cy,
                                                  double radius, uint16_t z_min,
                                                  uint16_t z_max) const {
@@ -479,26 +470,36 @@ std::vector<std::pair<Coord, Wave>> Grid::Region(uint8_t cx, uint8_t cy,
   const auto y0 = static_cast<uint32_t>(std::max(0.0, std::ceil(cy - reach)));
   const auto y1 =
       static_cast<uint32_t>(std::min(255.0, std::floor(cy + reach)));
-  store_.ForEachInBox(x0, x1, y0, y1, z_min, z_max,
-                      [&](uint32_t key, const Wave& w, uint32_t) {
-                        const int dx = static_cast<int>(key & 0xff) - cx;
-                        const int dy = static_cast<int>((key >> 8) & 0xff) - cy;
-                        if (dx * dx + dy * dy <= r2)
-                          cells.emplace_back(Coord::FromKey(key), w);
-                      });
-  std::sort(cells.begin(), cells.end(), [](const auto& a, const auto& b) {
-    return a.first.key() < b.first.key();
+  // The layer index yields keys in ascending order: no sort needed.
+  std::vector<uint32_t> keys;
+  layers_.ForEachLayer(
+      z_min, z_max, [&](uint32_t z, const internal::LayerIndex::Layer& layer) {
+        layer.ForEachInRect(x0, x1, y0, y1, [&](uint32_t pos) {
+          const int dx = static_cast<int>(pos & 0xff) - cx;
+          const int dy = static_cast<int>(pos >> 8) - cy;
+          if (dx * dx + dy * dy <= r2) keys.push_back(z << 16 | pos);
+        });
+      });
+  cells.reserve(keys.size());
+  ForEachFound(keys, [&](uint32_t key, const Wave& w) {
+    cells.emplace_back(Coord::FromKey(key), w);
   });
   return cells;
 }
 
 std::vector<std::pair<uint32_t, double>> Grid::LayerTerms(uint16_t z) const {
   std::vector<std::pair<uint32_t, double>> terms;
-  store_.ForEachInBox(0, kMaxX, 0, kMaxY, z, z,
-                      [&](uint32_t key, const Wave& w, uint32_t) {
-                        terms.emplace_back(key, model_.Value(w, now_s_));
-                      });
-  std::sort(terms.begin(), terms.end());
+  const internal::LayerIndex::Layer* layer = layers_.layer(z);
+  if (layer == nullptr) return terms;
+  std::vector<uint32_t> keys;
+  keys.reserve(layer->size());
+  layer->ForEachInRect(0, kMaxX, 0, kMaxY, [&](uint32_t pos) {
+    keys.push_back(uint32_t{z} << 16 | pos);
+  });
+  terms.reserve(keys.size());
+  ForEachFound(keys, [&](uint32_t key, const Wave& w) {
+    terms.emplace_back(key, model_.Value(w, now_s_));
+  });
   return terms;
 }
 
@@ -521,6 +522,7 @@ absl::Status Grid::Restore(uint32_t key, const Wave& w) {
   }
   *cell.wave = w;
   *cell.aux = index_.Add(key, w, ExpiryOf(w));
+  layers_.Insert(key);
   return absl::OkStatus();
 }
 

@@ -27,6 +27,7 @@
 #include "grid/grid_options.h"
 #include "grid/internal/brick_store.h"
 #include "grid/internal/frequency_index.h"
+#include "grid/internal/layer_index.h"
 #include "grid/wave.h"
 #include "grid/wave_model.h"
 
@@ -190,6 +191,13 @@ class Grid {
   void RefreshEntry(const internal::BrickStore::CellRef& cell, uint32_t key);
   // Removes the index entry of a cell about to be erased (or re-bucketed).
   void RemoveEntry(const Wave& w, uint32_t aux);
+  // Erases the cell at `key` from the store and the layer index.
+  // REQUIRES: its frequency-index entry is already gone.
+  void EraseCell(uint32_t key);
+  // f(uint32_t key, const Wave&) for each key of `keys` (all present), with
+  // the hash probes prefetched a few keys ahead.
+  template <typename F>
+  void ForEachFound(const std::vector<uint32_t>& keys, F&& f) const;
   // Fails with ResourceExhausted when a new cell at `key` would not fit.
   absl::Status CheckCapacity(uint32_t key) const;
   void SetNow(absl::Duration now);
@@ -205,6 +213,7 @@ class Grid {
   uint32_t now_ms_ = 0;  // now_ in whole ms, for touched stamps.
   internal::BrickStore store_;
   internal::FrequencyIndex index_;
+  internal::LayerIndex layers_;
 };
 
 }  // namespace m8

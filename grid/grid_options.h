@@ -74,11 +74,13 @@ struct GridOptions {
 
   // ---- Parameters that affect only performance -------------------------
 
-  // Cells are grouped in bricks of brick_edge^3 (1, 2, 4 or 8) so that
-  // neighbourhood and region work touches few hash entries. Larger bricks
-  // make Interference and Region cheaper on dense data and cost a little
-  // on Recall and Put into shared bricks. Results never depend on it.
-  int brick_edge = 4;
+  // Cells are grouped in bricks of brick_edge^3 (1, 2, 4 or 8), one hash
+  // entry per brick. 1 (one entry per cell) makes Recall and Put a single
+  // probe; larger bricks keep neighbouring cells in shared cache lines,
+  // which helps Region and dense neighbourhoods but adds an indirection to
+  // every Recall and Put into a brick of several cells. Results never
+  // depend on it.
+  int brick_edge = 1;
 
   // Buckets of the frequency index over [0, 1000] Hz. More buckets make
   // narrow-band Resonance read fewer out-of-band cells; each bucket costs a

@@ -46,18 +46,6 @@ BrickStore::BrickStore(int brick_edge)
          brick_edge == 8);
   const uint32_t low = (1u << shift_) - 1;
   brick_mask_ = ~(low | low << 8 | low << 16);
-  occupied_ = NewBitmap(shift_);
-}
-
-BrickStore::Bitmap BrickStore::NewBitmap(int shift) {
-  if (shift == 0) return nullptr;
-  // calloc: untouched pages of a large zeroed allocation are never
-  // materialised, so a sparse grid pays only for the pages it uses.
-  const size_t bits = size_t{1} << (32 - 3 * shift);
-  auto* words =
-      static_cast<uint64_t*>(std::calloc(bits / 64, sizeof(uint64_t)));
-  if (words == nullptr) throw std::bad_alloc();
-  return Bitmap(words);
 }
 
 BrickStore::CellRef BrickStore::FindMutable(uint32_t key) {
@@ -80,7 +68,6 @@ BrickStore::CellRef BrickStore::Insert(uint32_t key, bool* inserted) {
   BrickSlot& slot = it->second;
   const uint32_t offset = Offset(key);
   if (fresh) {
-    SetOccupied(it->first, true);
     slot.count = 1;
     slot.offset = static_cast<uint16_t>(offset);
     ++size_;
@@ -153,7 +140,6 @@ bool BrickStore::Erase(uint32_t key) {
   const uint32_t offset = Offset(key);
   if (slot.count == 1) {
     if (slot.offset != offset) return false;
-    SetOccupied(it->first, false);
     map_.erase(it);
     --size_;
     return true;
@@ -190,7 +176,6 @@ bool BrickStore::Erase(uint32_t key) {
 
 void BrickStore::Clear() {
   map_.clear();
-  occupied_ = NewBitmap(shift_);
   pool_ = BlockPool();
   size_ = 0;
 }

@@ -4,13 +4,8 @@
 // entry per non-empty brick; a brick holding a single cell keeps it inline
 // in the hash slot (so a sparse grid costs one probe per Recall, like a plain
 // map), a brick holding more keeps them in a block from a size-class pool:
-// an occupancy bitmap and the cells in offset order. Neighbourhood and
-// region work visits bricks, not cells, so 27 neighbours cost a few probes.
-//
-// With E >= 2 a bitmap with one bit per brick of the whole address space
-// (64 MiB for E = 2, 8 MiB for E = 4, 1 MiB for E = 8; zero pages cost
-// nothing until touched) says which bricks exist, so neighbourhood and layer
-// work skips absent bricks without probing the hash table.
+// an occupancy bitmap and the cells in offset order. Larger bricks keep
+// neighbouring cells in the same few cache lines.
 //
 // Each cell carries a 32-bit `aux` word for its owner (Grid keeps the
 // position of the cell's frequency-index entry there).
@@ -32,6 +27,7 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "grid/internal/huge_page_allocator.h"
 #include "grid/wave.h"
 
 namespace m8::internal {
@@ -167,7 +163,6 @@ class BrickStore {
   }
   CellRef FindMutable(uint32_t key);
   void Prefetch(uint32_t key) const { map_.prefetch(BrickKey(key)); }
-  void PrefetchBrick(uint32_t brick_key) const { map_.prefetch(brick_key); }
 
   // The cell at `key`, created zeroed (aux 0) when absent; `*inserted` says
   // which.
@@ -178,15 +173,7 @@ class BrickStore {
   void Reserve(size_t cells) { map_.reserve(cells); }
   void Clear();
 
-  // False only when no brick with this key exists (always true for E = 1,
-  // which keeps no bitmap).
-  bool MayHaveBrick(uint32_t brick_key) const {
-    if (occupied_ == nullptr) return true;
-    const size_t i = BitmapIndex(brick_key);
-    return (occupied_[i >> 6] >> (i & 63)) & 1;
-  }
-
-  // Brick-level access for neighbourhood and region work.
+  // Brick-level access.
   const BrickSlot* FindBrick(uint32_t brick_key) const {
     auto it = map_.find(brick_key);
     return it == map_.end() ? nullptr : &it->second;
@@ -225,71 +212,18 @@ class BrickStore {
       ForEachInBrick(brick_key, slot, f);
   }
 
-  // f(key, wave, aux) for every cell with x in [x0, x1], y in [y0, y1] and
-  // z in [z0, z1]; visits whichever is fewer, the bricks of the box or all
-  // bricks. REQUIRES: x0 <= x1 <= 255, y0 <= y1 <= 255, z0 <= z1.
-  template <typename F>
-  void ForEachInBox(uint32_t x0, uint32_t x1, uint32_t y0, uint32_t y1,
-                    uint32_t z0, uint32_t z1, F&& f) const {
-    auto inside = [&](uint32_t key) {
-      const uint32_t x = key & 0xff, y = (key >> 8) & 0xff, z = key >> 16;
-      return x >= x0 && x <= x1 && y >= y0 && y <= y1 && z >= z0 && z <= z1;
-    };
-    auto visit = [&](uint32_t key, const Wave& w, uint32_t aux) {
-      if (inside(key)) f(key, w, aux);
-    };
-    const uint64_t bricks = uint64_t{(x1 >> shift_) - (x0 >> shift_) + 1} *
-                            ((y1 >> shift_) - (y0 >> shift_) + 1) *
-                            ((z1 >> shift_) - (z0 >> shift_) + 1);
-    if (bricks >= map_.size()) {
-      ForEach(visit);
-      return;
-    }
-    for (uint32_t bz = z0 >> shift_; bz <= z1 >> shift_; ++bz) {
-      for (uint32_t by = y0 >> shift_; by <= y1 >> shift_; ++by) {
-        for (uint32_t bx = x0 >> shift_; bx <= x1 >> shift_; ++bx) {
-          const uint32_t brick_key =
-              (bz << shift_) << 16 | (by << shift_) << 8 | (bx << shift_);
-          if (!MayHaveBrick(brick_key)) continue;
-          if (const BrickSlot* slot = FindBrick(brick_key)) {
-            ForEachInBrick(brick_key, *slot, visit);
-          }
-        }
-      }
-    }
-  }
-
  private:
   // Grows or converts the brick so that it can take one more cell; returns
   // the new cell (zeroed) at `offset`.
   CellRef InsertIntoBrick(BrickSlot& slot, uint32_t offset);
 
-  struct FreeDeleter {
-    void operator()(uint64_t* p) const { std::free(p); }
-  };
-  using Bitmap = std::unique_ptr<uint64_t[], FreeDeleter>;
-  static Bitmap NewBitmap(int shift);
-  // Bit position of a brick: its brick coordinates (x >> s, y >> s, z >> s)
-  // packed like a key.
-  size_t BitmapIndex(uint32_t brick_key) const {
-    const uint32_t bx = (brick_key & 0xff) >> shift_;
-    const uint32_t by = ((brick_key >> 8) & 0xff) >> shift_;
-    const uint32_t bz = (brick_key >> 16) >> shift_;
-    return size_t{bz} << (16 - 2 * shift_) | by << (8 - shift_) | bx;
-  }
-  void SetOccupied(uint32_t brick_key, bool occupied) {
-    if (occupied_ == nullptr) return;
-    const size_t i = BitmapIndex(brick_key);
-    const uint64_t bit = uint64_t{1} << (i & 63);
-    occupied_[i >> 6] =
-        occupied ? occupied_[i >> 6] | bit : occupied_[i >> 6] & ~bit;
-  }
-
   int shift_;
   uint32_t brick_mask_;
   size_t size_ = 0;
-  Bitmap occupied_;  // Null for E = 1.
-  absl::flat_hash_map<uint32_t, BrickSlot> map_;
+  absl::flat_hash_map<uint32_t, BrickSlot, absl::Hash<uint32_t>,
+                      std::equal_to<uint32_t>,
+                      HugePageAllocator<std::pair<const uint32_t, BrickSlot>>>
+      map_;
   BlockPool pool_;
 };
 

@@ -1,8 +1,8 @@
 // The 27-cell neighbourhood of a coordinate, as Interference walks it.
 //
 // Per axis: the coordinates c-1, c, c+1 after the edge policy (clamped to
-// the border, or marked invalid and skipped) and the distinct bricks they
-// fall in. InterferenceTerms adds M(now) / (1 + |d|) over the neighbourhood
+// the border, or marked invalid and skipped), and which of them are
+// distinct. InterferenceTerms adds M(now) / (1 + |d|) over the neighbourhood
 // in one fixed order, so Grid (any brick edge) and ConcurrentGrid (any shard
 // count) produce the same bits.
 //
@@ -23,22 +23,22 @@ namespace m8::internal {
 
 class AxisNeighbours {
  public:
-  uint32_t coord[3];        // c-1, c, c+1 after the edge policy.
-  bool valid[3];            // False when skipped past the border.
-  uint8_t brick_index[3];   // Index into bricks[] of each coordinate.
-  uint32_t bricks[3] = {};  // Distinct brick origins (coord >> s << s).
-  int brick_count = 0;
-  // The distinct coordinates that fall in each brick, and in all.
-  uint32_t brick_coords[3][3] = {};
-  int brick_coord_count[3] = {};
+  uint32_t coord[3];  // c-1, c, c+1 after the edge policy.
+  bool valid[3];      // False when skipped past the border.
+  // The distinct valid coordinates (clamping can repeat one).
   uint32_t distinct[3] = {};
   int distinct_count = 0;
 
-  AxisNeighbours(uint32_t c, uint32_t max, EdgePolicy policy, int shift) {
-    if (c > 0 && c < max) {
-      InitInterior(c, shift);
-    } else {
-      InitAtBorder(c, max, policy, shift);
+  AxisNeighbours(uint32_t c, uint32_t max, EdgePolicy policy) {
+    for (int i = 0; i < 3; ++i) {
+      const int64_t raw = int64_t{c} + i - 1;
+      valid[i] = raw >= 0 && raw <= int64_t{max};
+      coord[i] = static_cast<uint32_t>(std::clamp<int64_t>(raw, 0, max));
+      if (!valid[i] && policy == EdgePolicy::kSkip) continue;
+      valid[i] = true;
+      if (distinct_count == 0 || distinct[distinct_count - 1] != coord[i]) {
+        distinct[distinct_count++] = coord[i];
+      }
     }
   }
 
@@ -48,58 +48,11 @@ class AxisNeighbours {
     return (valid[0] && coord[0] == v) | (valid[1] && coord[1] == v) << 1 |
            (valid[2] && coord[2] == v) << 2;
   }
-
- private:
-  // The common case, three distinct in-range coordinates: straight-line.
-  void InitInterior(uint32_t c, int shift) {
-    const uint32_t b[3] = {(c - 1) >> shift << shift, c >> shift << shift,
-                           (c + 1) >> shift << shift};
-    for (int i = 0; i < 3; ++i) {
-      coord[i] = c - 1 + i;
-      valid[i] = true;
-      distinct[i] = coord[i];
-    }
-    distinct_count = 3;
-    brick_index[0] = 0;
-    brick_index[1] = b[1] != b[0];
-    brick_index[2] = brick_index[1] + (b[2] != b[1]);
-    brick_count = brick_index[2] + 1;
-    for (int i = 0; i < 3; ++i) {
-      const int j = brick_index[i];
-      bricks[j] = b[i];
-      brick_coords[j][brick_coord_count[j]++] = coord[i];
-    }
-  }
-
-  // At the border: clamp or skip, and de-duplicate what clamping repeats.
-  void InitAtBorder(uint32_t c, uint32_t max, EdgePolicy policy, int shift) {
-    for (int i = 0; i < 3; ++i) {
-      const int64_t raw = int64_t{c} + i - 1;
-      valid[i] = raw >= 0 && raw <= int64_t{max};
-      coord[i] = static_cast<uint32_t>(std::clamp<int64_t>(raw, 0, max));
-      brick_index[i] = 0;
-      if (!valid[i] && policy == EdgePolicy::kSkip) continue;
-      valid[i] = true;
-      const uint32_t brick = coord[i] >> shift << shift;
-      int j = 0;
-      while (j < brick_count && bricks[j] != brick) ++j;
-      if (j == brick_count) bricks[brick_count++] = brick;
-      brick_index[i] = static_cast<uint8_t>(j);
-      int k = 0;
-      while (k < brick_coord_count[j] && brick_coords[j][k] != coord[i]) ++k;
-      if (k == brick_coord_count[j]) {
-        brick_coords[j][brick_coord_count[j]++] = coord[i];
-        distinct[distinct_count++] = coord[i];
-      }
-    }
-  }
 };
 
 struct Neighbourhood {
-  Neighbourhood(Coord c, EdgePolicy policy, int shift)
-      : x(c.x, kMaxX, policy, shift),
-        y(c.y, kMaxY, policy, shift),
-        z(c.z, kMaxZ, policy, shift) {}
+  Neighbourhood(Coord c, EdgePolicy policy)
+      : x(c.x, kMaxX, policy), y(c.y, kMaxY, policy), z(c.z, kMaxZ, policy) {}
 
   AxisNeighbours x, y, z;
 };
