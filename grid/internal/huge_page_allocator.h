@@ -34,14 +34,15 @@ class HugePageAllocator {
   T* allocate(size_t n) {
     const size_t bytes = n * sizeof(T);
     if (bytes < kHugePageBytes) {
-      return static_cast<T*>(::operator new(bytes, std::align_val_t{alignof(T)}));
+      return static_cast<T*>(
+          ::operator new (bytes, std::align_val_t{alignof(T)}));
     }
     return static_cast<T*>(AllocateHuge(bytes));
   }
   void deallocate(T* p, size_t n) {
     const size_t bytes = n * sizeof(T);
     if (bytes < kHugePageBytes) {
-      ::operator delete(p, bytes, std::align_val_t{alignof(T)});
+      ::operator delete (p, bytes, std::align_val_t{alignof(T)});
       return;
     }
     FreeHuge(p, bytes);

@@ -1,5 +1,6 @@
 #include "grid/grid.h"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <random>
@@ -398,14 +399,15 @@ TEST(AdvanceTimeTest, SweepAppliesTheEnvelopeRuleExactly) {
     size_t evictions = 0;
     for (int step = 0; step < 60 && grid.size() > 0; ++step) {
       const Grid before = grid;
-      evictions += grid.AdvanceTime(absl::Milliseconds(1 + rng() % 120)).evicted;
+      evictions +=
+          grid.AdvanceTime(absl::Milliseconds(1 + rng() % 120)).evicted;
       const double now_s = absl::ToDoubleSeconds(grid.now());
       size_t survivors = 0;
       before.ForEachCell([&](Coord c, const Wave& w) {
-        const bool keep = w.importance == 15 ||
-                          grid.model().Strength(w, now_s) >= threshold;
-        EXPECT_EQ(grid.Contains(c), keep) << "cell " << c.key() << " step "
-                                          << step;
+        const bool keep =
+            w.importance == 15 || grid.model().Strength(w, now_s) >= threshold;
+        EXPECT_EQ(grid.Contains(c), keep)
+            << "cell " << c.key() << " step " << step;
         survivors += keep;
       });
       ASSERT_EQ(grid.size(), survivors);
@@ -455,6 +457,50 @@ TEST(RegionTest, ClipsAtTheBorderAndHandlesDegenerateQueries) {
   EXPECT_EQ(grid.Region(0, 0, 1000.0, 5, 4).size(), 0u);
   EXPECT_EQ(grid.Region(128, 128, 1e9, 0, 65535).size(), 3u);
   EXPECT_EQ(grid.Region(255, 255, 0.5, 65535, 65535).size(), 1u);
+}
+
+TEST(RegionTest, DenseLayersMatchBruteForce) {
+  // Thousands of cells per layer: the layer index holds them as bitmaps.
+  Grid grid;
+  std::mt19937 rng(5);
+  for (int i = 0; i < 20000; ++i) {
+    ASSERT_TRUE(
+        grid.Put(Coord{static_cast<uint8_t>(rng()), static_cast<uint8_t>(rng()),
+                       static_cast<uint16_t>(rng() % 3)},
+                 MakeWave(1.0f, (rng() % 1000) * 1.0f))
+            .ok());
+  }
+  for (int q = 0; q < 30; ++q) {
+    const uint8_t cx = rng(), cy = rng();
+    const double radius = (rng() % 4000) / 100.0;
+    const uint16_t z0 = rng() % 3, z1 = z0 + rng() % 2;
+    std::vector<uint32_t> expected;
+    grid.ForEachCell([&](Coord c, const Wave&) {
+      const int dx = c.x - cx, dy = c.y - cy;
+      if (dx * dx + dy * dy <= radius * radius && c.z >= z0 && c.z <= z1) {
+        expected.push_back(c.key());
+      }
+    });
+    std::sort(expected.begin(), expected.end());
+    std::vector<uint32_t> got;
+    for (const auto& [c, w] : grid.Region(cx, cy, radius, z0, z1)) {
+      got.push_back(c.key());
+    }
+    ASSERT_EQ(got, expected);
+  }
+  for (uint16_t z = 0; z < 3; ++z) {
+    double sum = 0;
+    size_t count = 0;
+    for (const auto& [key, value] : grid.LayerTerms(z)) {
+      EXPECT_EQ(key >> 16, z);
+      sum += value;
+      ++count;
+    }
+    const LayerSum s = grid.LayerScan(z);
+    EXPECT_EQ(s.count, count);
+    EXPECT_EQ(s.sum, sum);
+    EXPECT_GT(count, 5000u);
+  }
 }
 
 // ---- LayerScan
