@@ -1,0 +1,19 @@
+// Markdown writers (GitHub-flavoured: pull-request comments, job summaries):
+// one overload of ToMarkdown per report type.
+
+#ifndef M8_ANALYSIS_REPORT_MARKDOWN_H_
+#define M8_ANALYSIS_REPORT_MARKDOWN_H_
+
+#include <string>
+
+#include "analysis/compare.h"
+
+namespace m8::analysis {
+
+// A summary line, a table of the comparisons that are not `unchanged`, and
+// the full table folded in a <details> block (up to 1,000 rows).
+std::string ToMarkdown(const CompareReport& report);
+
+}  // namespace m8::analysis
+
+#endif  // M8_ANALYSIS_REPORT_MARKDOWN_H_

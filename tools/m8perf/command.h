@@ -1,0 +1,62 @@
+// The subcommands of m8perf, dispatched through a table (Commands()). Each
+// command declares its options on a CLI11 subcommand and returns the action
+// to run once the command line has been parsed.
+
+#ifndef M8_TOOLS_M8PERF_COMMAND_H_
+#define M8_TOOLS_M8PERF_COMMAND_H_
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "CLI/CLI.hpp"
+#include "absl/status/status.h"
+#include "analysis/report_console.h"
+#include "tools/m8perf/m8perf.h"
+
+namespace m8::perf {
+
+// Runs a parsed command; returns the exit status.
+using Action = std::function<int(Io& io)>;
+
+struct Command {
+  const char* name;
+  const char* description;
+  // Adds the command's options to `app` (bound to state the action owns) and
+  // returns the action.
+  std::function<Action(CLI::App& app)> define;
+};
+
+// Every subcommand, in the order `m8perf --help` lists them.
+const std::vector<Command>& Commands();
+
+Command CompareCommand();
+Command CheckCommand();
+Command TrendCommand();
+Command ScaleCommand();
+Command SummaryCommand();
+
+// ---- Helpers shared by the commands -----------------------------------------
+
+enum class Format { kConsole, kMarkdown, kJson };
+
+// Options every reporting command has.
+struct OutputOptions {
+  std::string format = "console";
+  std::string colour = "auto";
+
+  Format format_value() const;
+  // Colour for console output: `always`, or `auto` on a terminal when
+  // NO_COLOR is unset.
+  bool UseColour(const Io& io) const;
+};
+
+// Adds --format and --color to `app`.
+void AddOutputOptions(CLI::App& app, OutputOptions* options);
+
+// Prints "m8perf: error: <message>" and returns kExitUsage.
+int Fail(Io& io, const absl::Status& status);
+
+}  // namespace m8::perf
+
+#endif  // M8_TOOLS_M8PERF_COMMAND_H_
