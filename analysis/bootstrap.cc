@@ -5,6 +5,8 @@
 #include <limits>
 #include <utility>
 
+#include "boost/math/distributions/normal.hpp"
+
 namespace m8::analysis {
 namespace {
 
@@ -27,6 +29,33 @@ uint64_t RankAt(double fraction, uint64_t total) {
   // Forgive the rounding of fraction itself (0.025 is not exact in binary).
   uint64_t k = static_cast<uint64_t>(std::ceil(exact - 1e-6L));
   return std::clamp<uint64_t>(k, 1, total);
+}
+
+uint64_t Sum(const std::vector<uint64_t>& weights) {
+  uint64_t sum = 0;
+  for (uint64_t w : weights) sum += w;
+  return sum;
+}
+
+// Weighted mean and coefficient of variation of a marginal.
+template <typename Marginal>
+std::pair<double, double> MeanAndCv(const Marginal& marginal) {
+  double weight = 0, sum = 0, sum_squares = 0;
+  for (size_t i = 0; i < marginal.values.size(); ++i) {
+    const double w = static_cast<double>(marginal.weights[i]);
+    const double v = marginal.values[i];
+    weight += w;
+    sum += w * v;
+    sum_squares += w * v * v;
+  }
+  const double mean = sum / weight;
+  const double variance = std::max(sum_squares / weight - mean * mean, 0.0);
+  return {mean, mean > 0 ? std::sqrt(variance) / mean : 0.0};
+}
+
+double NormalQuantile(double p) {
+  p = std::clamp(p, 1e-12, 1 - 1e-12);
+  return boost::math::quantile(boost::math::normal_distribution<>(), p);
 }
 
 }  // namespace
@@ -119,6 +148,151 @@ Interval MedianRatioBootstrap::RatioInterval(
 }
 
 double MedianRatioBootstrap::SelectRatio(uint64_t rank) {
+  if (base_.values.front() > 0) return SelectByBisection(rank);
+  return SelectByPivots(rank);
+}
+
+uint64_t MedianRatioBootstrap::CountAtOrBelow(double t,
+                                              std::vector<uint32_t>* positions,
+                                              uint64_t* cells) const {
+  const std::vector<double>& bv = base_.values;
+  const std::vector<double>& nv = new_.values;
+  const uint32_t columns = static_cast<uint32_t>(nv.size());
+  uint64_t weight = 0;
+  uint64_t count = 0;
+  // The threshold t * bv[p] grows with p, so the column pointer only moves
+  // forward.
+  // Each row's count also lies within the current bracket [lo_, hi_], which
+  // keeps the scans short once the bracket is narrow.
+  uint32_t q = 0;
+  for (size_t p = 0; p < bv.size(); ++p) {
+    const double limit = t * bv[p];
+    q = std::max(q, lo_[p]);
+    const uint32_t end = std::min(hi_[p], columns);
+    while (q < end && nv[q] <= limit) ++q;
+    (*positions)[p] = q;
+    weight += base_.weights[p] * new_prefix_[q];
+    count += q;
+  }
+  *cells = count;
+  return weight;
+}
+
+double MedianRatioBootstrap::SelectByBisection(uint64_t rank) {
+  const std::vector<double>& bv = base_.values;
+  const std::vector<double>& nv = new_.values;
+  const size_t rows = bv.size();
+  const uint64_t total = new_prefix_.back() * Sum(base_.weights);
+  // No bracket yet: every row may count anything.
+  lo_.assign(rows, 0);
+  hi_.assign(rows, static_cast<uint32_t>(nv.size()));
+  at_or_below_.resize(rows);
+
+  // A first guess from a log-normal approximation of the ratio: centre
+  // mean(new) / mean(base), log-spread from both coefficients of variation.
+  const auto [base_mean, base_cv] = MeanAndCv(base_);
+  const auto [new_mean, new_cv] = MeanAndCv(new_);
+  const double spread =
+      std::max(std::sqrt(base_cv * base_cv + new_cv * new_cv), 1e-9);
+  const double z = NormalQuantile(static_cast<double>(rank) / total);
+  double guess = new_mean / base_mean * std::exp(z * spread);
+  const double smallest = nv.front() / bv.back();
+  const double largest = nv.back() / bv.front();
+  guess = std::clamp(guess, smallest, largest);
+
+  // Bracket (low, high] with weight(<= low) < rank <= weight(<= high),
+  // stepping out from the guess on a log scale.
+  double low = 0, high = 0;
+  uint64_t low_weight = 0, high_weight = 0, low_cells = 0, high_cells = 0;
+  uint64_t cells = 0;
+  const uint64_t guess_weight = CountAtOrBelow(guess, &at_or_below_, &cells);
+  double step = spread;
+  if (guess_weight >= rank) {
+    high = guess, high_weight = guess_weight, high_cells = cells;
+    hi_.swap(at_or_below_);
+    for (;;) {
+      low = guess * std::exp(-step);
+      if (low <= smallest * 0.5 || !(low > 0)) {
+        low = 0;  // below every ratio (they are >= 0 and the smallest > low)
+        std::fill(lo_.begin(), lo_.end(), 0);
+        if (smallest <= 0) {
+          // Zero ratios exist: weight(<= 0) may reach rank already.
+          low_weight = CountAtOrBelow(0, &lo_, &low_cells);
+          if (low_weight >= rank) return 0;
+        } else {
+          low_weight = 0, low_cells = 0;
+        }
+        break;
+      }
+      std::fill(lo_.begin(), lo_.end(), 0);  // no lower bound yet
+      low_weight = CountAtOrBelow(low, &lo_, &low_cells);
+      if (low_weight < rank) break;
+      high = low, high_weight = low_weight, high_cells = low_cells;
+      hi_.swap(lo_);
+      step *= 2;
+    }
+  } else {
+    low = guess, low_weight = guess_weight, low_cells = cells;
+    lo_.swap(at_or_below_);
+    for (;;) {
+      high = std::min(guess * std::exp(step), largest);
+      std::fill(hi_.begin(), hi_.end(), nv.size());  // no upper bound yet
+      high_weight = CountAtOrBelow(high, &hi_, &high_cells);
+      if (high_weight >= rank) break;
+      low = high, low_weight = high_weight, low_cells = high_cells;
+      lo_.swap(hi_);
+      step *= 2;
+    }
+  }
+
+  // Narrow by interpolating the cumulative weight on a log scale (the ratio
+  // distribution is smooth), falling back to halving when one side stalls.
+  int same_side = 0;
+  bool last_moved_low = false;
+  for (int iteration = 0; iteration < 100 && high_cells - low_cells > 24;
+       ++iteration) {
+    double mid;
+    const double fraction = static_cast<double>(rank - low_weight) /
+                            static_cast<double>(high_weight - low_weight);
+    if (low > 0 && same_side < 2) {
+      mid = low * std::pow(high / low, std::clamp(fraction, 0.02, 0.98));
+    } else if (low > 0) {
+      mid = std::sqrt(low * high);
+    } else {
+      mid = 0.5 * (low + high);
+    }
+    if (!(mid > low && mid < high)) break;  // the bracket is one ulp wide
+    uint64_t mid_cells = 0;
+    const uint64_t mid_weight = CountAtOrBelow(mid, &at_or_below_, &mid_cells);
+    const bool moved_low = mid_weight < rank;
+    same_side = iteration > 0 && moved_low == last_moved_low ? same_side + 1 : 0;
+    last_moved_low = moved_low;
+    if (moved_low) {
+      low = mid, low_weight = mid_weight, low_cells = mid_cells;
+      lo_.swap(at_or_below_);
+    } else {
+      high = mid, high_weight = mid_weight, high_cells = mid_cells;
+      hi_.swap(at_or_below_);
+    }
+  }
+  // Exact ratios of the cells left in (low, high], in order.
+  order_.clear();
+  for (size_t p = 0; p < rows; ++p) {
+    for (uint32_t q = lo_[p]; q < hi_[p]; ++q) {
+      order_.emplace_back(nv[q] / bv[p], base_.weights[p] * new_.weights[q]);
+    }
+  }
+  std::sort(order_.begin(), order_.end(),
+            [](const auto& a, const auto& b) { return a.first < b.first; });
+  uint64_t cumulative = low_weight;
+  for (const auto& [ratio, weight] : order_) {
+    cumulative += weight;
+    if (cumulative >= rank) return ratio;
+  }
+  return order_.empty() ? high : order_.back().first;
+}
+
+double MedianRatioBootstrap::SelectByPivots(uint64_t rank) {
   const std::vector<double>& bv = base_.values;  // rows, ascending
   const std::vector<double>& nv = new_.values;   // columns, ascending
   const size_t rows = bv.size();

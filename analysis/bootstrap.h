@@ -79,6 +79,18 @@ class MedianRatioBootstrap {
                      absl::Span<const double> sorted, Marginal* out);
   // The smallest ratio whose cumulative weight reaches `rank` (1-based).
   double SelectRatio(uint64_t rank);
+  // SelectRatio when every base value is positive: bisection on the ratio
+  // with multiplication-only counting passes, then an exact finish over the
+  // few cells left in the bracket.
+  double SelectByBisection(uint64_t rank);
+  // SelectRatio for any non-negative values (zeros give 1 and +inf):
+  // quickselect with random pivots among the remaining cells.
+  double SelectByPivots(uint64_t rank);
+  // Cells and weight with ratio <= t (by nv[q] <= t * bv[p]); stores each
+  // row's count in `positions`. REQUIRES: every base value > 0, and each
+  // row's count within [lo_[p], hi_[p]].
+  uint64_t CountAtOrBelow(double t, std::vector<uint32_t>* positions,
+                          uint64_t* cells) const;
 
   BootstrapOptions options_;
   absl::flat_hash_map<uint64_t, std::vector<MedianRanks>> tables_;
