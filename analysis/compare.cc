@@ -173,6 +173,7 @@ class Comparer {
       c.note = "non-finite values (NaN or infinity)";
       c.base.n = static_cast<int>(base_values.size());
       c.contender.n = static_cast<int>(contender_values.size());
+      c.base.median = c.contender.median = kNaN;
       return c;
     }
     std::sort(base_values.begin(), base_values.end());

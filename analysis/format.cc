@@ -13,8 +13,9 @@ namespace {
 // 3 significant digits with a suffix: 12.3, 123, 1.23.
 std::string ThreeDigits(double value) {
   const double magnitude = std::fabs(value);
-  if (magnitude >= 100 || magnitude == 0) return absl::StrFormat("%.0f", value);
-  if (magnitude >= 10) return absl::StrFormat("%.1f", value);
+  // Thresholds just below 100 and 10, so that 99.97 prints "100", not "100.0".
+  if (magnitude >= 99.95 || magnitude == 0) return absl::StrFormat("%.0f", value);
+  if (magnitude >= 9.995) return absl::StrFormat("%.1f", value);
   return absl::StrFormat("%.2f", value);
 }
 
