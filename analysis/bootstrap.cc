@@ -198,7 +198,9 @@ double MedianRatioBootstrap::SelectByBisection(uint64_t rank) {
   double guess = new_mean / base_mean * std::exp(z * spread);
   const double smallest = nv.front() / bv.back();
   const double largest = nv.back() / bv.front();
+  if (!(largest > 0)) return 0;  // every new value is 0
   guess = std::clamp(guess, smallest, largest);
+  if (!(guess > 0)) guess = largest * 1e-3;  // keep the log-scale steps moving
 
   // Bracket (low, high] with weight(<= low) < rank <= weight(<= high),
   // stepping out from the guess on a log scale.
@@ -235,8 +237,16 @@ double MedianRatioBootstrap::SelectByBisection(uint64_t rank) {
     low = guess, low_weight = guess_weight, low_cells = cells;
     lo_.swap(at_or_below_);
     for (;;) {
-      high = std::min(guess * std::exp(step), largest);
+      high = guess * std::exp(step);
       std::fill(hi_.begin(), hi_.end(), nv.size());  // no upper bound yet
+      if (high >= largest) {
+        // Every cell is at or below the largest ratio. (Counting at it by
+        // multiplication could miss that cell by a rounding.)
+        high = largest;
+        high_weight = total;
+        high_cells = rows * nv.size();
+        break;
+      }
       high_weight = CountAtOrBelow(high, &hi_, &high_cells);
       if (high_weight >= rank) break;
       low = high, low_weight = high_weight, low_cells = high_cells;
