@@ -19,30 +19,44 @@ namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
-// One benchmark (or aggregate name) present in both files, and the entries
-// that hold its samples on each side.
+// One benchmark (or, grouping by name, one entry name) present in both
+// files, and the entries that hold its samples on each side.
 struct Pairing {
   std::string name;
   bool aggregate = false;
   std::vector<uint32_t> base_entries;
   std::vector<uint32_t> contender_entries;
-  const Benchmark* base_benchmark = nullptr;  // for metric discovery
-  const Benchmark* contender_benchmark = nullptr;
 };
 
-// Groups the aggregate entries of a file by their full name, in file order.
-std::vector<std::pair<std::string, std::vector<uint32_t>>> AggregateGroups(
-    const ResultsFile& file) {
-  std::vector<std::pair<std::string, std::vector<uint32_t>>> groups;
+// compare.py's grouping: the timed entries of each name, in order of first
+// appearance, whatever their run_type.
+struct NameGroup {
+  std::string name;
+  std::vector<uint32_t> entries;
+};
+std::vector<NameGroup> GroupByName(const ResultsFile& file) {
+  std::vector<NameGroup> groups;
   absl::flat_hash_map<std::string, size_t> index;
   for (uint32_t i = 0; i < file.entries().size(); ++i) {
     const Entry& entry = file.entries()[i];
-    if (entry.run_type != RunType::kAggregate || !entry.has_times) continue;
+    if (!entry.has_times) continue;
     auto [it, inserted] = index.try_emplace(entry.name, groups.size());
-    if (inserted) groups.emplace_back(entry.name, std::vector<uint32_t>{});
-    groups[it->second].second.push_back(i);
+    if (inserted) groups.push_back(NameGroup{entry.name, {}});
+    groups[it->second].entries.push_back(i);
   }
   return groups;
+}
+
+// Keeps the entries whose time unit is `unit` (compare.py compares a name's
+// entries only in the unit of the base's first one).
+std::vector<uint32_t> WithUnit(const ResultsFile& file,
+                               const std::vector<uint32_t>& entries,
+                               TimeUnit unit) {
+  std::vector<uint32_t> kept;
+  for (uint32_t i : entries) {
+    if (file.entries()[i].time_unit == unit) kept.push_back(i);
+  }
+  return kept;
 }
 
 // Per-thread state: the bootstrap caches its tables, and scratch vectors.
@@ -129,13 +143,10 @@ class Comparer {
   // both sides report.
   std::vector<std::string> MetricsOf(const Pairing& pairing) const {
     if (!options_.metrics.empty()) return options_.metrics;
-    if (pairing.aggregate) {
-      return {std::string(kRealTime), std::string(kCpuTime)};
-    }
     std::vector<std::string> base_names =
-        MetricNames(base_, *pairing.base_benchmark);
+        MetricNames(base_, pairing.base_entries);
     std::vector<std::string> contender_names =
-        MetricNames(contender_, *pairing.contender_benchmark);
+        MetricNames(contender_, pairing.contender_entries);
     absl::flat_hash_set<absl::string_view> in_contender(
         contender_names.begin(), contender_names.end());
     std::vector<std::string> both;
@@ -311,44 +322,58 @@ absl::StatusOr<CompareReport> Compare(const ResultsFile& base,
   report.confidence = options.bootstrap.confidence;
 
   std::vector<Pairing> pairings;
-  pairings.reserve(base.benchmarks().size());
-  for (const Benchmark& b : base.benchmarks()) {
-    if (b.iterations.empty() || !selected(b.run_name)) continue;
-    const Benchmark* c = contender.FindBenchmark(b.run_name);
-    if (c == nullptr || c->iterations.empty()) {
-      report.only_in_base.push_back(b.run_name);
-      continue;
-    }
-    Pairing pairing;
-    pairing.name = b.run_name;
-    pairing.base_entries = b.iterations;
-    pairing.contender_entries = c->iterations;
-    pairing.base_benchmark = &b;
-    pairing.contender_benchmark = c;
-    pairings.push_back(std::move(pairing));
-  }
-  for (const Benchmark& c : contender.benchmarks()) {
-    if (c.iterations.empty() || !selected(c.run_name)) continue;
-    const Benchmark* b = base.FindBenchmark(c.run_name);
-    if (b == nullptr || b->iterations.empty()) {
-      report.only_in_contender.push_back(c.run_name);
-    }
-  }
   if (options.include_aggregates) {
-    auto contender_groups = AggregateGroups(contender);
+    // compare.py's pairing: by entry name, aggregates included.
+    std::vector<NameGroup> contender_groups = GroupByName(contender);
     absl::flat_hash_map<absl::string_view, size_t> contender_index;
     for (size_t i = 0; i < contender_groups.size(); ++i) {
-      contender_index[contender_groups[i].first] = i;
+      contender_index[contender_groups[i].name] = i;
     }
-    for (auto& [name, entries] : AggregateGroups(base)) {
-      auto it = contender_index.find(name);
-      if (it == contender_index.end() || !selected(name)) continue;
+    std::vector<NameGroup> base_groups = GroupByName(base);
+    absl::flat_hash_set<absl::string_view> base_names;
+    for (NameGroup& group : base_groups) {
+      base_names.insert(group.name);
+      if (!selected(group.name)) continue;
+      auto it = contender_index.find(group.name);
+      if (it == contender_index.end()) {
+        report.only_in_base.push_back(group.name);
+        continue;
+      }
+      const Entry& first = base.entries()[group.entries.front()];
       Pairing pairing;
-      pairing.name = name;
-      pairing.aggregate = true;
-      pairing.base_entries = std::move(entries);
-      pairing.contender_entries = contender_groups[it->second].second;
+      pairing.name = group.name;
+      pairing.aggregate = first.run_type == RunType::kAggregate;
+      pairing.base_entries = WithUnit(base, group.entries, first.time_unit);
+      pairing.contender_entries = WithUnit(
+          contender, contender_groups[it->second].entries, first.time_unit);
       pairings.push_back(std::move(pairing));
+    }
+    for (const NameGroup& group : contender_groups) {
+      if (selected(group.name) && !base_names.contains(group.name)) {
+        report.only_in_contender.push_back(group.name);
+      }
+    }
+  } else {
+    pairings.reserve(base.benchmarks().size());
+    for (const Benchmark& b : base.benchmarks()) {
+      if (b.iterations.empty() || !selected(b.run_name)) continue;
+      const Benchmark* c = contender.FindBenchmark(b.run_name);
+      if (c == nullptr || c->iterations.empty()) {
+        report.only_in_base.push_back(b.run_name);
+        continue;
+      }
+      Pairing pairing;
+      pairing.name = b.run_name;
+      pairing.base_entries = b.iterations;
+      pairing.contender_entries = c->iterations;
+      pairings.push_back(std::move(pairing));
+    }
+    for (const Benchmark& c : contender.benchmarks()) {
+      if (c.iterations.empty() || !selected(c.run_name)) continue;
+      const Benchmark* b = base.FindBenchmark(c.run_name);
+      if (b == nullptr || b->iterations.empty()) {
+        report.only_in_contender.push_back(c.run_name);
+      }
     }
   }
 

@@ -43,9 +43,11 @@ struct CompareOptions {
   // ECMAScript regular expression searched for in each run_name; empty
   // compares everything.
   std::string filter;
-  // Also compare aggregate entries (mean, median, ... and the legacy
-  // aggregates of old files) by their full name, as compare.py does. Their
-  // "samples" are the aggregate values themselves.
+  // Pair entries by their full name, as compare.py does, instead of pairing
+  // the repetitions of each run_name: aggregate entries (mean, median, ...,
+  // and the unnamed aggregates of old files) are then compared too, their
+  // values taken as samples, and a name's entries are compared only in the
+  // time unit of the base's first one.
   bool include_aggregates = false;
   // Overrides the direction ClassifyMetric infers, by metric name.
   std::vector<std::pair<std::string, Direction>> directions;

@@ -80,25 +80,28 @@ std::optional<double> PointEstimate(const ResultsFile& file,
 }
 
 std::vector<std::string> MetricNames(const ResultsFile& file,
-                                     const Benchmark& benchmark) {
+                                     absl::Span<const uint32_t> entries) {
   std::vector<std::string> names = {std::string(kRealTime),
                                     std::string(kCpuTime)};
   std::vector<bool> seen(file.counter_names().size(), false);
-  auto add_counters = [&](absl::Span<const uint32_t> entries) {
-    for (uint32_t index : entries) {
-      const Entry& entry = file.entries()[index];
-      if (!entry.usable()) continue;
-      for (const CounterValue& c : file.counters(entry)) {
-        if (!seen[c.name]) {
-          seen[c.name] = true;
-          names.push_back(file.counter_names()[c.name]);
-        }
+  for (uint32_t index : entries) {
+    const Entry& entry = file.entries()[index];
+    if (!entry.usable()) continue;
+    for (const CounterValue& c : file.counters(entry)) {
+      if (!seen[c.name]) {
+        seen[c.name] = true;
+        names.push_back(file.counter_names()[c.name]);
       }
     }
-  };
-  add_counters(benchmark.iterations);
-  if (benchmark.iterations.empty()) add_counters(benchmark.aggregates);
+  }
   return names;
+}
+
+std::vector<std::string> MetricNames(const ResultsFile& file,
+                                     const Benchmark& benchmark) {
+  return MetricNames(file, benchmark.iterations.empty()
+                               ? absl::MakeConstSpan(benchmark.aggregates)
+                               : absl::MakeConstSpan(benchmark.iterations));
 }
 
 const Entry* FirstFailure(const ResultsFile& file,

@@ -56,9 +56,14 @@ std::optional<double> PointEstimate(const ResultsFile& file,
                                     const Benchmark& benchmark,
                                     const MetricReader& metric);
 
-// The metrics a benchmark reports, in a stable order: real_time, cpu_time,
-// then its counters in the order of the file. Memory-manager fields are left
-// out (see CompareOptions::metrics).
+// The metrics that the usable ones among `entries` report, in a stable
+// order: real_time, cpu_time, then counters in the order of the file.
+// Memory-manager fields are left out (see CompareOptions::metrics).
+std::vector<std::string> MetricNames(const ResultsFile& file,
+                                     absl::Span<const uint32_t> entries);
+
+// MetricNames of a benchmark's repetitions, or of its aggregates when the
+// file has no repetitions.
 std::vector<std::string> MetricNames(const ResultsFile& file,
                                      const Benchmark& benchmark);
 
