@@ -740,59 +740,66 @@ absl::StatusOr<ResultsFile> ParseBuffer(char* data, size_t size,
   return BuildResults(root, std::move(source));
 }
 
-// Zeroed memory for a file's text plus simdjson's padding. Large buffers are
-// mapped with transparent huge pages where the kernel allows: on virtual
-// machines a page fault per 4 KiB costs more than parsing that page.
+// Memory for a file's text plus simdjson's padding, reused by each thread
+// from one file to the next. Large buffers are mapped with transparent huge
+// pages where the kernel allows: on virtual machines a page fault per 4 KiB
+// costs more than parsing that page, and zeroing fresh pages for every file
+// of a long history costs as much again.
 class TextBuffer {
  public:
-  explicit TextBuffer(size_t size) : size_(size) {
-    constexpr size_t kHugePage = size_t{2} << 20;
-    capacity_ = size + simdjson::SIMDJSON_PADDING;
-    if (capacity_ >= kHugePage) {
-      capacity_ = (capacity_ + kHugePage - 1) & ~(kHugePage - 1);
-      void* p = ::mmap(nullptr, capacity_, PROT_READ | PROT_WRITE,
-                       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-      if (p != MAP_FAILED) {
-        ::madvise(p, capacity_, MADV_HUGEPAGE);
-        data_ = static_cast<char*>(p);
-        mapped_ = true;
-        return;
-      }
-    }
-    data_ = static_cast<char*>(std::calloc(capacity_, 1));
-  }
-  ~TextBuffer() {
-    if (mapped_) {
-      ::munmap(data_, capacity_);
-    } else {
-      std::free(data_);
-    }
-  }
+  TextBuffer() = default;
+  ~TextBuffer() { Release(); }
   TextBuffer(const TextBuffer&) = delete;
   TextBuffer& operator=(const TextBuffer&) = delete;
 
-  char* data() { return data_; }
-  size_t size() const { return size_; }
-  bool ok() const { return data_ != nullptr; }
+  // Room for `size` bytes followed by zeroed padding; nullptr when out of
+  // memory. Invalidates earlier pointers.
+  char* Reserve(size_t size) {
+    const size_t needed = size + simdjson::SIMDJSON_PADDING;
+    if (needed > capacity_) {
+      Release();
+      constexpr size_t kHugePage = size_t{2} << 20;
+      capacity_ = (needed + kHugePage - 1) & ~(kHugePage - 1);
+      void* p = ::mmap(nullptr, capacity_, PROT_READ | PROT_WRITE,
+                       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+      if (p == MAP_FAILED) {
+        capacity_ = 0;
+        return nullptr;
+      }
+      ::madvise(p, capacity_, MADV_HUGEPAGE);
+      data_ = static_cast<char*>(p);
+    }
+    std::memset(data_ + size, 0, simdjson::SIMDJSON_PADDING);
+    return data_;
+  }
 
  private:
+  void Release() {
+    if (data_ != nullptr) ::munmap(data_, capacity_);
+    data_ = nullptr;
+    capacity_ = 0;
+  }
+
   char* data_ = nullptr;
-  size_t size_ = 0;
   size_t capacity_ = 0;
-  bool mapped_ = false;
 };
+
+TextBuffer& ThreadTextBuffer() {
+  thread_local TextBuffer buffer;
+  return buffer;
+}
 
 }  // namespace
 
 absl::StatusOr<ResultsFile> ParseResults(absl::string_view json,
                                          std::string source) {
-  TextBuffer text(json.size());
-  if (!text.ok()) {
+  char* text = ThreadTextBuffer().Reserve(json.size());
+  if (text == nullptr) {
     return absl::ResourceExhaustedError(
         absl::StrCat(source, ": out of memory for ", json.size(), " bytes"));
   }
-  std::memcpy(text.data(), json.data(), json.size());
-  return ParseBuffer(text.data(), text.size(), std::move(source));
+  std::memcpy(text, json.data(), json.size());
+  return ParseBuffer(text, json.size(), std::move(source));
 }
 
 absl::StatusOr<ResultsFile> ReadResultsFile(const std::string& path) {
@@ -818,14 +825,15 @@ absl::StatusOr<ResultsFile> ReadResultsFile(const std::string& path) {
     return absl::InvalidArgumentError(
         absl::StrCat(path, ": cannot read: it is a directory"));
   }
-  TextBuffer text(static_cast<size_t>(info.st_size));
-  if (!text.ok()) {
-    return absl::ResourceExhaustedError(absl::StrCat(
-        path, ": out of memory for ", info.st_size, " bytes"));
+  const size_t size = static_cast<size_t>(info.st_size);
+  char* text = ThreadTextBuffer().Reserve(size);
+  if (text == nullptr) {
+    return absl::ResourceExhaustedError(
+        absl::StrCat(path, ": out of memory for ", size, " bytes"));
   }
   size_t done = 0;
-  while (done < text.size()) {
-    const ssize_t got = ::pread(fd, text.data() + done, text.size() - done,
+  while (done < size) {
+    const ssize_t got = ::pread(fd, text + done, size - done,
                                 static_cast<off_t>(done));
     if (got < 0 && errno == EINTR) continue;
     if (got < 0) {
@@ -835,7 +843,8 @@ absl::StatusOr<ResultsFile> ReadResultsFile(const std::string& path) {
     if (got == 0) break;  // the file shrank while we read it
     done += static_cast<size_t>(got);
   }
-  return ParseBuffer(text.data(), done, path);
+  if (done < size) std::memset(text + done, 0, simdjson::SIMDJSON_PADDING);
+  return ParseBuffer(text, done, path);
 }
 
 absl::StatusOr<std::vector<ResultsFile>> ReadResultsFiles(

@@ -6,18 +6,27 @@
 
 #include <string>
 
+#include "analysis/budgets.h"
 #include "analysis/compare.h"
+#include "analysis/scale.h"
+#include "analysis/summary.h"
+#include "analysis/trend.h"
 
 namespace m8::analysis {
 
 struct ConsoleOptions {
   bool colour = false;
-  // Leave out rows whose verdict is `unchanged`.
+  // compare: leave out rows whose verdict is `unchanged`.
   bool only_changed = false;
 };
 
 std::string ToConsole(const CompareReport& report,
                       const ConsoleOptions& options);
+
+std::string ToConsole(const CheckReport& report, const ConsoleOptions& options);
+std::string ToConsole(const TrendReport& report, const ConsoleOptions& options);
+std::string ToConsole(const ScaleReport& report, const ConsoleOptions& options);
+std::string ToConsole(const SummaryReport& report, const ConsoleOptions& options);
 
 }  // namespace m8::analysis
 

@@ -12,6 +12,12 @@
 namespace m8::analysis {
 namespace {
 
+// Boost.Math evaluates double functions in long double by default; double
+// is accurate to a few ulps here and several times faster.
+using FastPolicy = boost::math::policies::policy<
+    boost::math::policies::promote_float<false>,
+    boost::math::policies::promote_double<false>>;
+
 // binom(n, k) in long double (exact for the sizes the exact test meets).
 long double Binomial(int n, int k) {
   k = std::min(k, n - k);
@@ -194,7 +200,7 @@ MannWhitneyResult MannWhitneyU(absl::Span<const double> x,
     } else {
       const double z = (u - mu - 0.5) / s;
       p = boost::math::cdf(
-          boost::math::complement(boost::math::normal_distribution<>(), z));
+          boost::math::complement(boost::math::normal_distribution<double, FastPolicy>(), z));
     }
   }
   result.pvalue = std::clamp(2 * p, 0.0, 1.0);
@@ -232,7 +238,8 @@ TTestResult StudentTTest(double mean1, double sd1, int64_t n1, double mean2,
     return result;
   }
   result.t = difference / denominator;
-  const boost::math::students_t_distribution<> t_dist(result.df);
+  const boost::math::students_t_distribution<double, FastPolicy> t_dist(
+      result.df);
   result.pvalue =
       2 * boost::math::cdf(boost::math::complement(t_dist, std::fabs(result.t)));
   result.pvalue = std::min(result.pvalue, 1.0);

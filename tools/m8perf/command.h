@@ -11,7 +11,11 @@
 
 #include "CLI/CLI.hpp"
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "analysis/metric.h"
 #include "analysis/report_console.h"
+#include "analysis/report_json.h"
+#include "analysis/report_markdown.h"
 #include "tools/m8perf/m8perf.h"
 
 namespace m8::perf {
@@ -56,6 +60,29 @@ void AddOutputOptions(CLI::App& app, OutputOptions* options);
 
 // Prints "m8perf: error: <message>" and returns kExitUsage.
 int Fail(Io& io, const absl::Status& status);
+
+// Writes `report` to io.out in the chosen format.
+template <typename Report>
+void Emit(const Report& report, const OutputOptions& output, Io& io,
+          bool only_changed = false) {
+  switch (output.format_value()) {
+    case Format::kConsole:
+      io.out << analysis::ToConsole(report,
+                                    {output.UseColour(io), only_changed});
+      break;
+    case Format::kMarkdown:
+      io.out << analysis::ToMarkdown(report);
+      break;
+    case Format::kJson:
+      io.out << analysis::ToJson(report);
+      break;
+  }
+  io.out.flush();
+}
+
+// Parses NAME=lower|higher|neutral overrides (--direction).
+absl::StatusOr<std::vector<std::pair<std::string, analysis::Direction>>>
+ParseDirections(const std::vector<std::string>& specs);
 
 }  // namespace m8::perf
 

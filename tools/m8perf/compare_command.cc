@@ -4,12 +4,8 @@
 #include <string>
 #include <vector>
 
-#include "absl/strings/str_split.h"
 #include "analysis/compare.h"
 #include "analysis/reader.h"
-#include "analysis/report_console.h"
-#include "analysis/report_json.h"
-#include "analysis/report_markdown.h"
 #include "tools/m8perf/command.h"
 
 namespace m8::perf {
@@ -29,37 +25,17 @@ struct CompareArgs {
 
 int RunCompare(const CompareArgs& args, Io& io) {
   CompareOptions options = args.options;
-  for (const std::string& spec : args.directions) {
-    std::vector<std::string> parts = absl::StrSplit(spec, '=');
-    if (parts.size() != 2) {
-      return Fail(io, absl::InvalidArgumentError(
-                          "--direction takes NAME=lower|higher|neutral, got '" +
-                          spec + "'"));
-    }
-    absl::StatusOr<analysis::Direction> direction =
-        analysis::ParseDirection(parts[1]);
-    if (!direction.ok()) return Fail(io, direction.status());
-    options.directions.emplace_back(parts[0], *direction);
-  }
+  absl::StatusOr<std::vector<std::pair<std::string, analysis::Direction>>>
+      directions = ParseDirections(args.directions);
+  if (!directions.ok()) return Fail(io, directions.status());
+  options.directions = *std::move(directions);
   absl::StatusOr<std::vector<analysis::ResultsFile>> files =
       analysis::ReadResultsFiles({args.base, args.contender}, options.threads);
   if (!files.ok()) return Fail(io, files.status());
   absl::StatusOr<analysis::CompareReport> report =
       analysis::Compare((*files)[0], (*files)[1], options);
   if (!report.ok()) return Fail(io, report.status());
-  switch (args.output.format_value()) {
-    case Format::kConsole:
-      io.out << analysis::ToConsole(
-          *report, {args.output.UseColour(io), args.only_changed});
-      break;
-    case Format::kMarkdown:
-      io.out << analysis::ToMarkdown(*report);
-      break;
-    case Format::kJson:
-      io.out << analysis::ToJson(*report);
-      break;
-  }
-  io.out.flush();
+  Emit(*report, args.output, io, args.only_changed);
   if (args.fail_on_regression && report->HasRegression()) return kExitFailed;
   return kExitOk;
 }

@@ -13,7 +13,8 @@ namespace m8::perf {
 
 const std::vector<Command>& Commands() {
   static const std::vector<Command>* const kCommands = new std::vector<Command>{
-      CompareCommand()};
+      CompareCommand(), CheckCommand(), TrendCommand(), ScaleCommand(),
+      SummaryCommand()};
   return *kCommands;
 }
 
@@ -40,6 +41,23 @@ void AddOutputOptions(CLI::App& app, OutputOptions* options) {
                  "NO_COLOR is set), always or never")
       ->check(CLI::IsMember({"auto", "always", "never"}))
       ->capture_default_str();
+}
+
+absl::StatusOr<std::vector<std::pair<std::string, analysis::Direction>>>
+ParseDirections(const std::vector<std::string>& specs) {
+  std::vector<std::pair<std::string, analysis::Direction>> directions;
+  for (const std::string& spec : specs) {
+    const size_t equals = spec.find('=');
+    if (equals == std::string::npos || equals == 0) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "--direction takes NAME=lower|higher|neutral, got '", spec, "'"));
+    }
+    absl::StatusOr<analysis::Direction> direction =
+        analysis::ParseDirection(spec.substr(equals + 1));
+    if (!direction.ok()) return direction.status();
+    directions.emplace_back(spec.substr(0, equals), *direction);
+  }
+  return directions;
 }
 
 int Fail(Io& io, const absl::Status& status) {
