@@ -48,11 +48,14 @@ class Distances {
 //       - 2n/((m+n)(m-1)) sum_{y<y'}|y-y'|
 // with X = [begin, tau) (n points) and Y = [tau, kappa) (m points). Ties go
 // to the smallest tau, then the smallest kappa (numpy's argmax order).
-Candidate BestSplit(const Distances& d, int begin, int end) {
+// Splits leaving fewer than `min_segment` points on either side of tau
+// within [begin, end) are not candidates.
+Candidate BestSplit(const Distances& d, int begin, int end, int min_segment) {
   Candidate best;
   double within_x = 0;  // sum over pairs inside [begin, tau)
   for (int tau = begin + 1; tau < end; ++tau) {
     within_x += d.Sum(tau - 1, begin, tau - 1);
+    if (tau - begin < min_segment || end - tau < min_segment) continue;
     const double n = tau - begin;
     double cross = 0;     // sum over x in X, y in [tau, kappa)
     double within_y = 0;  // sum over pairs inside [tau, kappa)
@@ -98,7 +101,7 @@ ChangePointStats Test(absl::Span<const double> series, int left_begin,
 // repeatedly splitting the segment whose best split has the largest Q, while
 // the split passes the test at `max_pvalue`.
 std::vector<int> SplitWindow(absl::Span<const double> window,
-                             double max_pvalue) {
+                             double max_pvalue, int min_segment) {
   const int n = static_cast<int>(window.size());
   const Distances d(window);
   std::vector<int> points;  // sorted
@@ -109,7 +112,7 @@ std::vector<int> SplitWindow(absl::Span<const double> window,
       const int begin = s == 0 ? 0 : points[s - 1];
       const int end = s == points.size() ? n : points[s];
       if (end - begin < 2) continue;
-      const Candidate candidate = BestSplit(d, begin, end);
+      const Candidate candidate = BestSplit(d, begin, end, min_segment);
       if (candidate.index >= 0 && candidate.q > best.q) {
         best = candidate;
         segment_begin = begin;
@@ -160,7 +163,8 @@ std::vector<ChangePointStats> DetectChangePoints(
   for (int start = 0; start < n;) {
     const int end = std::min(start + window, n);
     std::vector<int> found =
-        SplitWindow(series.subspan(start, end - start), first_pass);
+        SplitWindow(series.subspan(start, end - start), first_pass,
+                    std::max(options.min_segment, 1));
     int last = 0;
     for (int relative : found) {
       const int index = start + relative;

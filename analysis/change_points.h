@@ -11,7 +11,8 @@
 //     the smallest relative magnitude) until every point has
 //     p < max_pvalue and magnitude > min_magnitude.
 // Differences from Otava: after a removal both neighbours of the removed
-// point are recomputed (Otava recomputes the right one and the one after).
+// point are recomputed (Otava recomputes the right one and the one after);
+// and an optional minimum segment length.
 //
 // Pure function; thread-safe.
 
@@ -31,6 +32,10 @@ struct ChangePointOptions {
   double max_pvalue = 0.001;
   // Smallest relative change of the means kept (0.01: ignore sub-1% steps).
   double min_magnitude = 0.0;
+  // Fewest points a split may leave on either side within its segment
+  // (Otava: 1; the Chromium dashboard uses 6). Above 1, a single outlier
+  // cannot become a pair of change points around itself.
+  int min_segment = 1;
 };
 
 struct ChangePointStats {

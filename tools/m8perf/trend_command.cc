@@ -100,6 +100,12 @@ Command TrendCommand() {
                        "sub-1% steps)")
             ->check(CLI::Range(0.0, 100.0))
             ->capture_default_str();
+        app.add_option("--min-segment", args->options.detector.min_segment,
+                       "Fewest points on either side of a change point "
+                       "within its segment (1 as Otava; 5 or 6 keeps single "
+                       "outliers from reading as steps)")
+            ->check(CLI::Range(1, 100000))
+            ->capture_default_str();
         app.add_option("--threads", args->options.threads,
                        "Worker threads (0: one per core)")
             ->check(CLI::Range(0, 1024))
