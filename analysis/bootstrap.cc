@@ -194,6 +194,11 @@ double MedianRatioBootstrap::SelectByBisection(uint64_t rank) {
   const auto [new_mean, new_cv] = MeanAndCv(new_);
   const double spread =
       std::max(std::sqrt(base_cv * base_cv + new_cv * new_cv), 1e-9);
+  // Values near the limits of double overflow the moments: the exact
+  // quickselect does not need them.
+  if (!std::isfinite(spread) || !std::isfinite(new_mean / base_mean)) {
+    return SelectByPivots(rank);
+  }
   const double z = NormalQuantile(static_cast<double>(rank) / total);
   double guess = new_mean / base_mean * std::exp(z * spread);
   const double smallest = nv.front() / bv.back();
@@ -232,6 +237,7 @@ double MedianRatioBootstrap::SelectByBisection(uint64_t rank) {
       high = low, high_weight = low_weight, high_cells = low_cells;
       hi_.swap(lo_);
       step *= 2;
+      if (!std::isfinite(step)) return SelectByPivots(rank);
     }
   } else {
     low = guess, low_weight = guess_weight, low_cells = cells;
@@ -252,6 +258,7 @@ double MedianRatioBootstrap::SelectByBisection(uint64_t rank) {
       low = high, low_weight = high_weight, low_cells = high_cells;
       lo_.swap(hi_);
       step *= 2;
+      if (!std::isfinite(step)) return SelectByPivots(rank);
     }
   }
 
