@@ -131,8 +131,8 @@ Interval MedianRatioBootstrap::RatioInterval(
     absl::Span<const double> base_sorted, absl::Span<const double> new_sorted) {
   BuildMarginal(MedianTable(static_cast<int>(base_sorted.size()), 0),
                 base_sorted, &base_);
-  BuildMarginal(MedianTable(static_cast<int>(new_sorted.size()), 1),
-                new_sorted, &new_);
+  BuildMarginal(MedianTable(static_cast<int>(new_sorted.size()), 1), new_sorted,
+                &new_);
   const size_t q_count = new_.values.size();
   new_prefix_.assign(q_count + 1, 0);
   for (size_t q = 0; q < q_count; ++q) {
@@ -282,7 +282,8 @@ double MedianRatioBootstrap::SelectByBisection(uint64_t rank) {
     uint64_t mid_cells = 0;
     const uint64_t mid_weight = CountAtOrBelow(mid, &at_or_below_, &mid_cells);
     const bool moved_low = mid_weight < rank;
-    same_side = iteration > 0 && moved_low == last_moved_low ? same_side + 1 : 0;
+    same_side =
+        iteration > 0 && moved_low == last_moved_low ? same_side + 1 : 0;
     last_moved_low = moved_low;
     if (moved_low) {
       low = mid, low_weight = mid_weight, low_cells = mid_cells;
@@ -351,8 +352,7 @@ double MedianRatioBootstrap::SelectByPivots(uint64_t rank) {
       pick -= hi_[pivot_row] - lo_[pivot_row];
       ++pivot_row;
     }
-    const double t =
-        Ratio(nv[lo_[pivot_row] + pick], bv[pivot_row]);
+    const double t = Ratio(nv[lo_[pivot_row] + pick], bv[pivot_row]);
     // Per row, how many cells are <= t and < t. Ratios fall as the row's
     // base value grows, so both counts only grow with p; and they lie within
     // the candidate range.

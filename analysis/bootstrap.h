@@ -72,7 +72,7 @@ class MedianRatioBootstrap {
 
  private:
   struct Marginal {
-    std::vector<double> values;    // ascending
+    std::vector<double> values;     // ascending
     std::vector<uint64_t> weights;  // resample counts, same order
   };
   void BuildMarginal(const std::vector<MedianRanks>& table,

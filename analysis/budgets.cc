@@ -29,7 +29,8 @@ absl::StatusOr<double> BoundValue(const Json& value, const Metric& metric) {
   if (value.is_string()) {
     return ParseQuantity(value.get<std::string>(), metric.unit);
   }
-  return absl::InvalidArgumentError("must be a number or a string like \"150ns\"");
+  return absl::InvalidArgumentError(
+      "must be a number or a string like \"150ns\"");
 }
 
 absl::StatusOr<double> ChangeValue(const Json& value) {
@@ -37,7 +38,8 @@ absl::StatusOr<double> ChangeValue(const Json& value) {
     return ParseRelativeChange(absl::StrCat(value.get<double>()));
   }
   if (value.is_string()) return ParseRelativeChange(value.get<std::string>());
-  return absl::InvalidArgumentError("must be a fraction or a string like \"5%\"");
+  return absl::InvalidArgumentError(
+      "must be a fraction or a string like \"5%\"");
 }
 
 // Whether `change` (value / baseline - 1) is worse than `limit` for the
@@ -74,13 +76,12 @@ absl::StatusOr<std::vector<Budget>> ParseBudgets(absl::string_view text,
                           /*allow_exceptions=*/false,
                           /*ignore_comments=*/true);
   if (root.is_discarded()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(source, ": not valid JSON"));
+    return absl::InvalidArgumentError(absl::StrCat(source, ": not valid JSON"));
   }
   if (!root.is_object() || !root.contains("budgets") ||
       !root["budgets"].is_array()) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        source, ": expected an object with a \"budgets\" array"));
+    return absl::InvalidArgumentError(
+        absl::StrCat(source, ": expected an object with a \"budgets\" array"));
   }
   std::vector<Budget> budgets;
   int index = 0;
@@ -118,16 +119,18 @@ absl::StatusOr<std::vector<Budget>> ParseBudgets(absl::string_view text,
       if (!item.contains(key)) continue;
       absl::StatusOr<double> bound = BoundValue(item[key], budget.metric);
       if (!bound.ok()) {
-        return BudgetError(source, index,
-                           absl::StrCat("'", key, "' ", bound.status().message()));
+        return BudgetError(
+            source, index,
+            absl::StrCat("'", key, "' ", bound.status().message()));
       }
       (std::string(key) == "max" ? budget.max : budget.min) = *bound;
     }
     if (item.contains("max_change")) {
       absl::StatusOr<double> change = ChangeValue(item["max_change"]);
       if (!change.ok()) {
-        return BudgetError(source, index,
-                           absl::StrCat("'max_change' ", change.status().message()));
+        return BudgetError(
+            source, index,
+            absl::StrCat("'max_change' ", change.status().message()));
       }
       budget.max_change = *change;
     }

@@ -100,8 +100,8 @@ ChangePointStats Test(absl::Span<const double> series, int left_begin,
 // Change points inside one window (indices relative to it), found by
 // repeatedly splitting the segment whose best split has the largest Q, while
 // the split passes the test at `max_pvalue`.
-std::vector<int> SplitWindow(absl::Span<const double> window,
-                             double max_pvalue, int min_segment) {
+std::vector<int> SplitWindow(absl::Span<const double> window, double max_pvalue,
+                             int min_segment) {
   const int n = static_cast<int>(window.size());
   const Distances d(window);
   std::vector<int> points;  // sorted
@@ -152,11 +152,11 @@ std::vector<ChangePointStats> DetectChangePoints(
   const int n = static_cast<int>(series.size());
   const int window = std::max(options.window, 3);
   // Otava's first pass accepts weak points at 10x the p-value.
-  const double first_pass = options.max_pvalue < 0.05
-                                ? options.max_pvalue * 10
-                                : (options.max_pvalue < 0.5
-                                       ? options.max_pvalue * 2
-                                       : options.max_pvalue);
+  const double first_pass =
+      options.max_pvalue < 0.05
+          ? options.max_pvalue * 10
+          : (options.max_pvalue < 0.5 ? options.max_pvalue * 2
+                                      : options.max_pvalue);
   // Split.
   std::vector<int> weak;
   const int step = window / 2;

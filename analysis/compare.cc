@@ -147,8 +147,8 @@ class Comparer {
         MetricNames(base_, pairing.base_entries);
     std::vector<std::string> contender_names =
         MetricNames(contender_, pairing.contender_entries);
-    absl::flat_hash_set<absl::string_view> in_contender(
-        contender_names.begin(), contender_names.end());
+    absl::flat_hash_set<absl::string_view> in_contender(contender_names.begin(),
+                                                        contender_names.end());
     std::vector<std::string> both;
     for (std::string& name : base_names) {
       if (in_contender.contains(name)) both.push_back(std::move(name));
@@ -173,10 +173,11 @@ class Comparer {
                    MetricReader(contender_, name), &contender_values);
     if (base_values.empty() || contender_values.empty()) {
       c.verdict = Verdict::kUnknown;
-      c.note = absl::StrCat("no values in ",
-                            base_values.empty() ? "base" : "new");
+      c.note =
+          absl::StrCat("no values in ", base_values.empty() ? "base" : "new");
       if (!base_values.empty()) FillSummary(base_values, &c.base);
-      if (!contender_values.empty()) FillSummary(contender_values, &c.contender);
+      if (!contender_values.empty())
+        FillSummary(contender_values, &c.contender);
       return c;
     }
     if (!AllFinite(base_values) || !AllFinite(contender_values)) {
@@ -200,13 +201,12 @@ class Comparer {
         base_values.size() <= 65535 && contender_values.size() <= 65535) {
       c.ci = worker.bootstrap.RatioInterval(base_values, contender_values);
     }
-    const double smallest =
-        SmallestPValue(c.base.n, c.contender.n, worker);
+    const double smallest = SmallestPValue(c.base.n, c.contender.n, worker);
     if (smallest >= options_.alpha) {
       c.verdict = Verdict::kUnknown;
-      c.note = absl::StrCat("too few repetitions (", c.base.n, " vs ",
-                            c.contender.n, "): no p-value can fall below ",
-                            options_.alpha);
+      c.note =
+          absl::StrCat("too few repetitions (", c.base.n, " vs ", c.contender.n,
+                       "): no p-value can fall below ", options_.alpha);
       return c;
     }
     if (std::isnan(c.ratio)) {
@@ -296,8 +296,8 @@ absl::StatusOr<CompareReport> Compare(const ResultsFile& base,
   std::unique_ptr<std::regex> filter;
   if (!options.filter.empty()) {
     try {
-      filter = std::make_unique<std::regex>(options.filter,
-                                            std::regex::ECMAScript);
+      filter =
+          std::make_unique<std::regex>(options.filter, std::regex::ECMAScript);
     } catch (const std::regex_error& e) {
       return absl::InvalidArgumentError(absl::StrCat(
           "bad filter regular expression '", options.filter, "': ", e.what()));

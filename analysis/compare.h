@@ -69,14 +69,14 @@ struct Comparison {
   std::string name;        // run_name (or the entry name of an aggregate)
   bool aggregate = false;  // compared aggregate entries (include_aggregates)
   Metric metric;
-  SampleSummary base;      // n == 0 when that side has no usable value
+  SampleSummary base;  // n == 0 when that side has no usable value
   SampleSummary contender;
-  double ratio;            // contender median / base median (NaN: undefined)
-  Interval ci;             // bootstrap CI of the ratio (NaN when undefined)
-  double pvalue;           // two-sided Mann-Whitney (NaN when not computed)
+  double ratio;   // contender median / base median (NaN: undefined)
+  Interval ci;    // bootstrap CI of the ratio (NaN when undefined)
+  double pvalue;  // two-sided Mann-Whitney (NaN when not computed)
   MannWhitneyMethod method = MannWhitneyMethod::kAsymptotic;
   Verdict verdict = Verdict::kUnknown;
-  std::string note;        // why a verdict is unknown, or other caveats
+  std::string note;  // why a verdict is unknown, or other caveats
 };
 
 // Geometric mean of the ratios of one metric over the benchmarks present in

@@ -14,7 +14,8 @@ namespace {
 std::string ThreeDigits(double value) {
   const double magnitude = std::fabs(value);
   // Thresholds just below 100 and 10, so that 99.97 prints "100", not "100.0".
-  if (magnitude >= 99.95 || magnitude == 0) return absl::StrFormat("%.0f", value);
+  if (magnitude >= 99.95 || magnitude == 0)
+    return absl::StrFormat("%.0f", value);
   if (magnitude >= 9.995) return absl::StrFormat("%.1f", value);
   return absl::StrFormat("%.2f", value);
 }
@@ -151,8 +152,9 @@ std::string TextTable::Render(bool colour) const {
     for (size_t i = 0; i < cells.size(); ++i) {
       const size_t pad = widths[i] - VisibleWidth(cells[i]);
       const bool last = i + 1 == cells.size();
-      std::string cell =
-          colours == nullptr ? cells[i] : Paint(cells[i], (*colours)[i], colour);
+      std::string cell = colours == nullptr
+                             ? cells[i]
+                             : Paint(cells[i], (*colours)[i], colour);
       if (aligns_[i] == Align::kRight) {
         line.append(pad, ' ');
         line += cell;

@@ -43,8 +43,7 @@ class TextTable {
 
   // Adds a row; `colours` (optional, one per cell) apply when rendering with
   // colour.
-  void AddRow(std::vector<std::string> cells,
-              std::vector<Colour> colours = {});
+  void AddRow(std::vector<std::string> cells, std::vector<Colour> colours = {});
 
   size_t rows() const { return rows_.size(); }
 

@@ -8,9 +8,9 @@
 #define M8_ANALYSIS_METRIC_H_
 
 #include <string>
-#include "absl/strings/string_view.h"
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 
 namespace m8::analysis {
 

@@ -12,7 +12,8 @@ int WorkerCount(int requested, size_t items) {
                     ? requested
                     : static_cast<int>(std::thread::hardware_concurrency());
   workers = std::max(workers, 1);
-  return static_cast<int>(std::min<size_t>(workers, std::max<size_t>(items, 1)));
+  return static_cast<int>(
+      std::min<size_t>(workers, std::max<size_t>(items, 1)));
 }
 
 void ParallelFor(size_t n, int workers,
@@ -23,7 +24,8 @@ void ParallelFor(size_t n, int workers,
   }
   // Chunks small enough to balance uneven items, large enough that the
   // shared counter is not contended.
-  const size_t chunk = std::max<size_t>(1, n / (static_cast<size_t>(workers) * 16));
+  const size_t chunk =
+      std::max<size_t>(1, n / (static_cast<size_t>(workers) * 16));
   std::atomic<size_t> next{0};
   auto run = [&](int worker) {
     for (;;) {

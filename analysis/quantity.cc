@@ -50,11 +50,8 @@ absl::StatusOr<double> ParseQuantity(absl::string_view text, Unit unit) {
   }
   if (suffix.empty()) return number;
   if (IsTimeUnit(unit)) {
-    static constexpr std::array<Suffix, 5> kTimes = {{{"ns", 1},
-                                                      {"us", 1e3},
-                                                      {"\xc2\xb5s", 1e3},
-                                                      {"ms", 1e6},
-                                                      {"s", 1e9}}};
+    static constexpr std::array<Suffix, 5> kTimes = {
+        {{"ns", 1}, {"us", 1e3}, {"\xc2\xb5s", 1e3}, {"ms", 1e6}, {"s", 1e9}}};
     for (const Suffix& s : kTimes) {
       if (suffix == s.text) return number * s.factor / NanosecondsPer(unit);
     }
@@ -62,10 +59,8 @@ absl::StatusOr<double> ParseQuantity(absl::string_view text, Unit unit) {
   if (unit == Unit::kBytes || unit == Unit::kBytesPerSecond) {
     absl::string_view bytes = suffix;
     absl::ConsumeSuffix(&bytes, "/s");
-    static constexpr std::array<Suffix, 4> kBytes = {{{"B", 1},
-                                                      {"KiB", 1024.0},
-                                                      {"MiB", 1048576.0},
-                                                      {"GiB", 1073741824.0}}};
+    static constexpr std::array<Suffix, 4> kBytes = {
+        {{"B", 1}, {"KiB", 1024.0}, {"MiB", 1048576.0}, {"GiB", 1073741824.0}}};
     for (const Suffix& s : kBytes) {
       if (bytes == s.text) return number * s.factor;
     }
@@ -78,9 +73,9 @@ absl::StatusOr<double> ParseQuantity(absl::string_view text, Unit unit) {
   for (const Suffix& s : kScales) {
     if (scaled == s.text) return number * s.factor;
   }
-  return absl::InvalidArgumentError(absl::StrCat(
-      "'", text, "': unknown unit '", suffix, "' for a metric in ",
-      unit == Unit::kNone ? "plain numbers" : UnitSuffix(unit)));
+  return absl::InvalidArgumentError(
+      absl::StrCat("'", text, "': unknown unit '", suffix, "' for a metric in ",
+                   unit == Unit::kNone ? "plain numbers" : UnitSuffix(unit)));
 }
 
 absl::StatusOr<double> ParseRelativeChange(absl::string_view text) {

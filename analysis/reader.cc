@@ -40,7 +40,8 @@ absl::string_view StringOf(dom::element value) {
   return View(std::string_view(value));
 }
 
-// ---- Diagnostics for text that is not JSON -----------------------------------
+// ---- Diagnostics for text that is not JSON
+// -----------------------------------
 
 // Records where nlohmann's SAX parser gives up. Used only after simdjson has
 // rejected a document, to name the byte offset (simdjson's DOM parser does
@@ -124,10 +125,9 @@ absl::Status SyntaxError(absl::string_view text, const std::string& source,
         ": the JSON document ends early (did the benchmark crash while "
         "writing it?)"));
   }
-  return absl::InvalidArgumentError(
-      absl::StrCat(source, ": not JSON at offset ", offset, " (",
-                   LineAndColumn(text, offset), "): ",
-                   ShortReason(finder.message)));
+  return absl::InvalidArgumentError(absl::StrCat(
+      source, ": not JSON at offset ", offset, " (",
+      LineAndColumn(text, offset), "): ", ShortReason(finder.message)));
 }
 
 // ---- Typed access to DOM values --------------------------------------------
@@ -235,9 +235,9 @@ class FieldReader {
   std::string where_;
 };
 
-#define M8_RETURN_IF_ERROR(expr)           \
-  do {                                     \
-    absl::Status m8_status_ = (expr);      \
+#define M8_RETURN_IF_ERROR(expr)             \
+  do {                                       \
+    absl::Status m8_status_ = (expr);        \
     if (!m8_status_.ok()) return m8_status_; \
   } while (false)
 
@@ -267,8 +267,8 @@ absl::Status ParseCaches(const FieldReader& reader, dom::element value,
     CacheInfo cache;
     for (dom::key_value_pair field : dom::object(item)) {
       if (View(field.key) == "type") {
-        M8_RETURN_IF_ERROR(reader.String("caches[].type", field.value,
-                                         &cache.type));
+        M8_RETURN_IF_ERROR(
+            reader.String("caches[].type", field.value, &cache.type));
       } else if (View(field.key) == "level") {
         M8_RETURN_IF_ERROR(
             reader.Integer("caches[].level", field.value, &cache.level));
@@ -332,9 +332,9 @@ absl::Status ParseContext(const std::string& source, dom::element value,
       int64_t version = 0;
       M8_RETURN_IF_ERROR(reader.Integer(key, v, &version));
       if (version != 1) {
-        return reader.Invalid(absl::StrCat(
-            "json_schema_version ", version,
-            " is not supported (this reader knows version 1)"));
+        return reader.Invalid(
+            absl::StrCat("json_schema_version ", version,
+                         " is not supported (this reader knows version 1)"));
       }
       context->json_schema_version = version;
     } else {
@@ -443,8 +443,8 @@ absl::StatusOr<double> NanosecondsPerUnit(const FieldReader& reader,
     *time_unit = TimeUnit::kSecond;
     return 1e9;
   }
-  return reader.Invalid(absl::StrCat("'time_unit' must be ns, us, ms or s, got '",
-                                     unit, "'"));
+  return reader.Invalid(
+      absl::StrCat("'time_unit' must be ns, us, ms or s, got '", unit, "'"));
 }
 
 // Interns counter names. Entries list their counters in the same order, so
@@ -527,8 +527,8 @@ absl::Status ParseEntry(const std::string& source, size_t index,
           entry.run_type = RunType::kAggregate;
         } else {
           return reader.Invalid(absl::StrCat(
-              "'run_type' must be 'iteration' or 'aggregate', got '",
-              run_type, "'"));
+              "'run_type' must be 'iteration' or 'aggregate', got '", run_type,
+              "'"));
         }
         break;
       }
@@ -667,8 +667,9 @@ absl::StatusOr<ResultsFile> BuildResults(dom::element root,
                                          std::string source) {
   if (root.type() != ElementType::OBJECT) {
     return absl::InvalidArgumentError(
-        absl::StrCat(source, ": the top level must be an object with "
-                             "'context' and 'benchmarks', got ",
+        absl::StrCat(source,
+                     ": the top level must be an object with "
+                     "'context' and 'benchmarks', got ",
                      TypeName(root)));
   }
   ResultsBuilder builder(source);
@@ -721,8 +722,9 @@ dom::parser& ThreadParser() {
   return parser;
 }
 
-// Parses `size` bytes at `data`, followed by at least simdjson::SIMDJSON_PADDING
-// readable bytes. Rewrites non-finite tokens in place first.
+// Parses `size` bytes at `data`, followed by at least
+// simdjson::SIMDJSON_PADDING readable bytes. Rewrites non-finite tokens in
+// place first.
 absl::StatusOr<ResultsFile> ParseBuffer(char* data, size_t size,
                                         std::string source) {
   if (MayContainNonFinite(absl::string_view(data, size))) {
@@ -833,8 +835,8 @@ absl::StatusOr<ResultsFile> ReadResultsFile(const std::string& path) {
   }
   size_t done = 0;
   while (done < size) {
-    const ssize_t got = ::pread(fd, text + done, size - done,
-                                static_cast<off_t>(done));
+    const ssize_t got =
+        ::pread(fd, text + done, size - done, static_cast<off_t>(done));
     if (got < 0 && errno == EINTR) continue;
     if (got < 0) {
       return absl::InvalidArgumentError(

@@ -14,10 +14,10 @@
 #define M8_ANALYSIS_READER_H_
 
 #include <string>
-#include "absl/strings/string_view.h"
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "absl/types/span.h"
 #include "analysis/results.h"
 

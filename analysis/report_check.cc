@@ -62,23 +62,24 @@ std::string ToConsole(const CheckReport& report,
   }
   absl::StrAppend(
       &out,
-      Paint(Outcome(report),
-            report.HasBreach() ? Colour::kRed : Colour::kGreen, options.colour),
+      Paint(Outcome(report), report.HasBreach() ? Colour::kRed : Colour::kGreen,
+            options.colour),
       "\n");
   return out;
 }
 
 std::string ToMarkdown(const CheckReport& report) {
-  std::string out = absl::StrCat("### m8perf check: `", report.results_source,
-                                 "`\n\n", report.HasBreach() ? ":x: " : ":white_check_mark: ",
-                                 Outcome(report), ".\n\n");
+  std::string out = absl::StrCat(
+      "### m8perf check: `", report.results_source, "`\n\n",
+      report.HasBreach() ? ":x: " : ":white_check_mark: ", Outcome(report),
+      ".\n\n");
   if (!report.breaches.empty()) {
     out += "| Benchmark | Metric | Breach | Budget |\n|---|---|---|---|\n";
     for (const Breach& b : report.breaches) {
       absl::StrAppend(&out, "| ", MarkdownCell(b.benchmark, true), " | ",
                       b.metric.name, " | ", MarkdownCell(Describe(b)),
-                      " | budgets[", b.budget, "] ", MarkdownCell(b.pattern, true),
-                      " |\n");
+                      " | budgets[", b.budget, "] ",
+                      MarkdownCell(b.pattern, true), " |\n");
     }
     out += "\n";
   }

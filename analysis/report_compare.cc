@@ -46,7 +46,8 @@ std::string VerdictCounts(const CompareReport& report) {
   std::vector<std::string> parts;
   for (Verdict verdict : kVerdictOrder) {
     const int count = report.Count(verdict);
-    if (count > 0) parts.push_back(absl::StrCat(count, " ", VerdictName(verdict)));
+    if (count > 0)
+      parts.push_back(absl::StrCat(count, " ", VerdictName(verdict)));
   }
   return parts.empty() ? "nothing compared" : absl::StrJoin(parts, ", ");
 }
@@ -59,8 +60,8 @@ std::string Settings(const CompareReport& report) {
 }
 
 std::string NameList(const std::vector<std::string>& names, size_t limit) {
-  std::vector<std::string> shown(
-      names.begin(), names.begin() + std::min(limit, names.size()));
+  std::vector<std::string> shown(names.begin(),
+                                 names.begin() + std::min(limit, names.size()));
   std::string list = absl::StrJoin(shown, ", ");
   if (names.size() > limit) {
     absl::StrAppend(&list, ", ... (", names.size() - limit, " more)");
@@ -73,9 +74,9 @@ std::string NameList(const std::vector<std::string>& names, size_t limit) {
 std::string ToConsole(const CompareReport& report,
                       const ConsoleOptions& options) {
   const bool colour = options.colour;
-  std::string out = absl::StrCat(
-      "Comparing ", report.base_source, " (base) to ", report.contender_source,
-      " (new)\n\n");
+  std::string out =
+      absl::StrCat("Comparing ", report.base_source, " (base) to ",
+                   report.contender_source, " (new)\n\n");
   TextTable table({"Benchmark", "Metric", "Base", "New", "Change", "CI",
                    "p-value", "Verdict", "Note"},
                   {TextTable::Align::kLeft, TextTable::Align::kLeft,
@@ -138,7 +139,8 @@ std::string ToMarkdown(const CompareReport& report) {
     if (c.verdict == Verdict::kRegressed || c.verdict == Verdict::kImproved) {
       verdict = absl::StrCat("**", verdict, "**");
     }
-    if (!c.note.empty()) absl::StrAppend(&verdict, " (", MarkdownCell(c.note), ")");
+    if (!c.note.empty())
+      absl::StrAppend(&verdict, " (", MarkdownCell(c.note), ")");
     return absl::StrCat(
         "| ", MarkdownCell(c.name, /*code=*/true), " | ", c.metric.name, " | ",
         c.base.n ? FormatValue(c.base.median, c.metric.unit) : "-", " | ",
@@ -215,9 +217,8 @@ std::string ToJson(const CompareReport& report) {
         .Field("base_n", c.base.n)
         .Field("new_n", c.contender.n);
     if (c.base.n > 0 && c.contender.n > 0) {
-      json.Field("method", c.method == MannWhitneyMethod::kExact
-                               ? "exact"
-                               : "asymptotic")
+      json.Field("method",
+                 c.method == MannWhitneyMethod::kExact ? "exact" : "asymptotic")
           .Field("base_mad", c.base.mad)
           .Field("new_mad", c.contender.mad)
           .Field("base_cv", c.base.cv)

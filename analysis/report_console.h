@@ -26,7 +26,8 @@ std::string ToConsole(const CompareReport& report,
 std::string ToConsole(const CheckReport& report, const ConsoleOptions& options);
 std::string ToConsole(const TrendReport& report, const ConsoleOptions& options);
 std::string ToConsole(const ScaleReport& report, const ConsoleOptions& options);
-std::string ToConsole(const SummaryReport& report, const ConsoleOptions& options);
+std::string ToConsole(const SummaryReport& report,
+                      const ConsoleOptions& options);
 
 }  // namespace m8::analysis
 

@@ -36,7 +36,8 @@ std::string ToConsole(const ScaleReport& report,
   std::string out = absl::StrCat("Universal Scalability Law fits for ",
                                  report.source, "\n\n");
   if (report.sweeps.empty()) {
-    return out + "No thread sweeps (benchmarks that differ only in threads:N).\n";
+    return out +
+           "No thread sweeps (benchmarks that differ only in threads:N).\n";
   }
   for (const ThreadSweep& sweep : report.sweeps) {
     absl::StrAppend(&out, Paint(sweep.name, Colour::kBold, options.colour),

@@ -34,8 +34,8 @@ std::string RatioText(const TargetResult& t) {
 }
 
 std::string BoundText(const Target& t) {
-  return absl::StrCat(ComparatorText(t.comparator), " ",
-                      FormatDouble(t.bound), "x");
+  return absl::StrCat(ComparatorText(t.comparator), " ", FormatDouble(t.bound),
+                      "x");
 }
 
 Colour StatusColour(TargetStatus status) {
@@ -54,8 +54,7 @@ std::string TargetLine(const SummaryReport& report) {
   return absl::StrCat(report.Count(TargetStatus::kPass), " of ",
                       report.targets.size(), " targets met, ",
                       report.Count(TargetStatus::kFail), " missed, ",
-                      report.Count(TargetStatus::kMissing),
-                      " not measured");
+                      report.Count(TargetStatus::kMissing), " not measured");
 }
 
 }  // namespace
@@ -96,10 +95,10 @@ std::string ToConsole(const SummaryReport& report,
             : absl::StrCat(t.target.metric.name, " ",
                            FormatValue(t.numerator, unit), " / ",
                            FormatValue(t.denominator, unit));
-    targets.AddRow({t.target.name, RatioText(t), BoundText(t.target),
-                    std::string(TargetStatusName(t.status)), measured},
-                   {Colour::kNone, Colour::kNone, Colour::kNone,
-                    StatusColour(t.status)});
+    targets.AddRow(
+        {t.target.name, RatioText(t), BoundText(t.target),
+         std::string(TargetStatusName(t.status)), measured},
+        {Colour::kNone, Colour::kNone, Colour::kNone, StatusColour(t.status)});
   }
   absl::StrAppend(&out, targets.Render(options.colour), TargetLine(report),
                   "\n");
@@ -117,20 +116,21 @@ std::string ToMarkdown(const SummaryReport& report) {
       const Unit unit = t.target.metric.unit;
       std::string status(TargetStatusName(t.status));
       if (t.status == TargetStatus::kFail) status = "**fail**";
-      absl::StrAppend(
-          &out, "| ", MarkdownCell(t.target.name), " | ", RatioText(t), " | ",
-          MarkdownCell(BoundText(t.target)), " | ", status, " | ",
-          t.status == TargetStatus::kMissing
-              ? MarkdownCell(t.problem)
-              : absl::StrCat(t.target.metric.name, " ",
-                             FormatValue(t.numerator, unit), " / ",
-                             FormatValue(t.denominator, unit)),
-          " |\n");
+      absl::StrAppend(&out, "| ", MarkdownCell(t.target.name), " | ",
+                      RatioText(t), " | ", MarkdownCell(BoundText(t.target)),
+                      " | ", status, " | ",
+                      t.status == TargetStatus::kMissing
+                          ? MarkdownCell(t.problem)
+                          : absl::StrCat(t.target.metric.name, " ",
+                                         FormatValue(t.numerator, unit), " / ",
+                                         FormatValue(t.denominator, unit)),
+                      " |\n");
     }
     out += "\n";
   }
   out += "| Benchmark | Reps |";
-  for (const Metric& column : report.columns) absl::StrAppend(&out, " ", column.name, " |");
+  for (const Metric& column : report.columns)
+    absl::StrAppend(&out, " ", column.name, " |");
   out += "\n|---|---:|";
   for (size_t i = 0; i < report.columns.size(); ++i) out += "---:|";
   out += "\n";
@@ -152,8 +152,9 @@ std::string ToJson(const SummaryReport& report) {
   json.BeginObject().Field("source", report.source);
   json.Key("benchmarks").BeginArray();
   for (const SummaryRow& row : report.rows) {
-    json.BeginObject().Field("name", row.name).Field("repetitions",
-                                                     row.repetitions);
+    json.BeginObject()
+        .Field("name", row.name)
+        .Field("repetitions", row.repetitions);
     for (size_t i = 0; i < report.columns.size(); ++i) {
       json.Field(report.columns[i].name, row.values[i]);
     }

@@ -13,9 +13,8 @@ namespace m8::analysis {
 namespace {
 
 std::string Headline(const TrendReport& report) {
-  return absl::StrCat(report.series.size(), " series over ",
-                      report.runs.size(), " runs: ",
-                      report.ChangePointCount(), " change points, ",
+  return absl::StrCat(report.series.size(), " series over ", report.runs.size(),
+                      " runs: ", report.ChangePointCount(), " change points, ",
                       report.RegressionCount(), " of them regressions (window ",
                       report.detector.window, ", max p-value ",
                       FormatDouble(report.detector.max_pvalue),
@@ -43,15 +42,14 @@ std::string ToConsole(const TrendReport& report,
   for (const Series& series : report.series) {
     for (const TrendChangePoint& cp : series.change_points) {
       const Colour colour = cp.regression ? Colour::kRed : Colour::kGreen;
-      table.AddRow(
-          {series.name, series.metric.name,
-           absl::StrCat("#", cp.run, " ", report.runs[cp.run]),
-           FormatValue(cp.mean_before, series.metric.unit),
-           FormatValue(cp.mean_after, series.metric.unit),
-           FormatChange(1 + cp.change), FormatPValue(cp.pvalue),
-           Kind(series, cp)},
-          {Colour::kNone, Colour::kNone, Colour::kNone, Colour::kNone,
-           Colour::kNone, colour, Colour::kNone, colour});
+      table.AddRow({series.name, series.metric.name,
+                    absl::StrCat("#", cp.run, " ", report.runs[cp.run]),
+                    FormatValue(cp.mean_before, series.metric.unit),
+                    FormatValue(cp.mean_after, series.metric.unit),
+                    FormatChange(1 + cp.change), FormatPValue(cp.pvalue),
+                    Kind(series, cp)},
+                   {Colour::kNone, Colour::kNone, Colour::kNone, Colour::kNone,
+                    Colour::kNone, colour, Colour::kNone, colour});
     }
   }
   if (table.rows() > 0) {
@@ -65,8 +63,8 @@ std::string ToConsole(const TrendReport& report,
 }
 
 std::string ToMarkdown(const TrendReport& report) {
-  std::string out = absl::StrCat("### m8perf trend\n\n", Headline(report),
-                                 ".\n\n");
+  std::string out =
+      absl::StrCat("### m8perf trend\n\n", Headline(report), ".\n\n");
   if (report.ChangePointCount() == 0) return out;
   out +=
       "| Benchmark | Metric | Run | Before | After | Change | p-value | Kind "

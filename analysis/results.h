@@ -11,11 +11,11 @@
 #include <cstdint>
 #include <optional>
 #include <string>
-#include "absl/strings/string_view.h"
 #include <utility>
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/strings/string_view.h"
 #include "absl/types/span.h"
 
 namespace m8::analysis {
@@ -39,8 +39,8 @@ struct Context {
   std::optional<bool> cpu_scaling_enabled;  // omitted when unknown
   std::vector<CacheInfo> caches;
   std::vector<double> load_avg;
-  std::string library_build_type;  // "release" or "debug"
-  std::string library_version;     // 1.8.4 and newer
+  std::string library_build_type;              // "release" or "debug"
+  std::string library_version;                 // 1.8.4 and newer
   std::optional<int64_t> json_schema_version;  // 1.8.4 and newer
   std::optional<bool> aslr_enabled;            // 1.9.3 and newer
   std::vector<std::pair<std::string, std::string>> extra;
@@ -89,11 +89,11 @@ struct Entry {
   std::string name;
   std::string run_name;  // `name` when the file predates run_name
   RunType run_type = RunType::kIteration;
-  std::string aggregate_name;   // aggregates only; may be empty in old files
+  std::string aggregate_name;    // aggregates only; may be empty in old files
   bool percentage_unit = false;  // `aggregate_unit: "percentage"` (cv, RMS)
   int64_t family_index = -1;
   int64_t per_family_instance_index = -1;
-  int64_t repetitions = 0;       // 0 when absent
+  int64_t repetitions = 0;        // 0 when absent
   int64_t repetition_index = -1;  // -1 when absent
   int64_t threads = 1;
   RunStatus status = RunStatus::kOk;

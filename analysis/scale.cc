@@ -36,8 +36,7 @@ bool SweepKey(const std::string& run_name, std::string* key, int* threads) {
 // Throughput of one benchmark, and the metric it came from.
 std::optional<double> Throughput(const ResultsFile& file,
                                  const Benchmark& benchmark,
-                                 const std::string& wanted,
-                                 std::string* used) {
+                                 const std::string& wanted, std::string* used) {
   std::string metric = wanted;
   if (metric.empty()) {
     const MetricReader rate(file, "items_per_second");
@@ -63,8 +62,8 @@ absl::StatusOr<ScaleReport> AnalyzeScalability(const ResultsFile& file,
   std::unique_ptr<std::regex> filter;
   if (!options.filter.empty()) {
     try {
-      filter = std::make_unique<std::regex>(options.filter,
-                                            std::regex::ECMAScript);
+      filter =
+          std::make_unique<std::regex>(options.filter, std::regex::ECMAScript);
     } catch (const std::regex_error& e) {
       return absl::InvalidArgumentError(absl::StrCat(
           "bad filter regular expression '", options.filter, "': ", e.what()));
@@ -93,8 +92,8 @@ absl::StatusOr<ScaleReport> AnalyzeScalability(const ResultsFile& file,
     }
     ThreadSweep& sweep = report.sweeps[it->second];
     if (!throughput) {
-      sweep.warnings.push_back(absl::StrCat(benchmark.run_name, ": no ",
-                                            metric, " value (errored?)"));
+      sweep.warnings.push_back(absl::StrCat(benchmark.run_name, ": no ", metric,
+                                            " value (errored?)"));
       continue;
     }
     sweep.threads.push_back(threads);
@@ -128,14 +127,14 @@ absl::StatusOr<ScaleReport> AnalyzeScalability(const ResultsFile& file,
           options.min_points, " points make the fit unreliable"));
     }
     if (sweep.threads.front() != 1) {
-      sweep.warnings.push_back(
-          "no threads:1 point: lambda is extrapolated");
+      sweep.warnings.push_back("no threads:1 point: lambda is extrapolated");
     }
     absl::StatusOr<UslFit> fit = FitUsl(n, sweep.throughput);
     if (fit.ok()) {
       sweep.fit = *fit;
     } else {
-      sweep.warnings.push_back(absl::StrCat("no fit: ", fit.status().message()));
+      sweep.warnings.push_back(
+          absl::StrCat("no fit: ", fit.status().message()));
     }
   }
   return report;

@@ -14,9 +14,9 @@ namespace {
 
 // Boost.Math evaluates double functions in long double by default; double
 // is accurate to a few ulps here and several times faster.
-using FastPolicy = boost::math::policies::policy<
-    boost::math::policies::promote_float<false>,
-    boost::math::policies::promote_double<false>>;
+using FastPolicy =
+    boost::math::policies::policy<boost::math::policies::promote_float<false>,
+                                  boost::math::policies::promote_double<false>>;
 
 // binom(n, k) in long double (exact for the sizes the exact test meets).
 long double Binomial(int n, int k) {
@@ -199,8 +199,8 @@ MannWhitneyResult MannWhitneyU(absl::Span<const double> x,
       p = 1;  // every value tied: z = -inf, the survival function is 1
     } else {
       const double z = (u - mu - 0.5) / s;
-      p = boost::math::cdf(
-          boost::math::complement(boost::math::normal_distribution<double, FastPolicy>(), z));
+      p = boost::math::cdf(boost::math::complement(
+          boost::math::normal_distribution<double, FastPolicy>(), z));
     }
   }
   result.pvalue = std::clamp(2 * p, 0.0, 1.0);
@@ -223,25 +223,25 @@ TTestResult StudentTTest(double mean1, double sd1, int64_t n1, double mean2,
   if (result.df <= 0) return result;  // p = 1
   const double v1 = sd1 * sd1;
   const double v2 = sd2 * sd2;
-  const double pooled =
-      ((static_cast<double>(n1) - 1) * v1 + (static_cast<double>(n2) - 1) * v2) /
-      result.df;
+  const double pooled = ((static_cast<double>(n1) - 1) * v1 +
+                         (static_cast<double>(n2) - 1) * v2) /
+                        result.df;
   const double denominator = std::sqrt(
       pooled * (1.0 / static_cast<double>(n1) + 1.0 / static_cast<double>(n2)));
   const double difference = mean1 - mean2;
   if (!(denominator > 0)) {
-    result.t = difference == 0 ? 0
-                               : std::copysign(
-                                     std::numeric_limits<double>::infinity(),
-                                     difference);
+    result.t = difference == 0
+                   ? 0
+                   : std::copysign(std::numeric_limits<double>::infinity(),
+                                   difference);
     result.pvalue = difference == 0 ? 1 : 0;
     return result;
   }
   result.t = difference / denominator;
   const boost::math::students_t_distribution<double, FastPolicy> t_dist(
       result.df);
-  result.pvalue =
-      2 * boost::math::cdf(boost::math::complement(t_dist, std::fabs(result.t)));
+  result.pvalue = 2 * boost::math::cdf(
+                          boost::math::complement(t_dist, std::fabs(result.t)));
   result.pvalue = std::min(result.pvalue, 1.0);
   return result;
 }

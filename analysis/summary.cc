@@ -137,8 +137,8 @@ absl::StatusOr<std::vector<Target>> ParseTargets(absl::string_view text,
   }
   if (!root.is_object() || !root.contains("targets") ||
       !root["targets"].is_array()) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        source, ": expected an object with a \"targets\" array"));
+    return absl::InvalidArgumentError(
+        absl::StrCat(source, ": expected an object with a \"targets\" array"));
   }
   std::vector<Target> targets;
   int index = 0;
@@ -171,8 +171,9 @@ absl::StatusOr<std::vector<Target>> ParseTargets(absl::string_view text,
     for (const char* key : {"numerator", "denominator"}) {
       absl::StatusOr<Operand> operand = ParseOperand(item[key], target.metric);
       if (!operand.ok()) {
-        return TargetError(source, index,
-                           absl::StrCat("'", key, "' ", operand.status().message()));
+        return TargetError(
+            source, index,
+            absl::StrCat("'", key, "' ", operand.status().message()));
       }
       (std::string(key) == "numerator" ? target.numerator
                                        : target.denominator) = *operand;
@@ -180,7 +181,8 @@ absl::StatusOr<std::vector<Target>> ParseTargets(absl::string_view text,
     target.bound_text = item["bound"].get<std::string>();
     absl::StatusOr<std::pair<Comparator, double>> bound =
         ParseBound(target.bound_text);
-    if (!bound.ok()) return TargetError(source, index, bound.status().message());
+    if (!bound.ok())
+      return TargetError(source, index, bound.status().message());
     target.comparator = bound->first;
     target.bound = bound->second;
     targets.push_back(std::move(target));
@@ -229,13 +231,16 @@ absl::StatusOr<SummaryReport> Summarize(const ResultsFile& file,
   }
   for (const Benchmark& benchmark : file.benchmarks()) {
     if (benchmark.iterations.empty() && benchmark.aggregates.empty()) continue;
-    if (pattern != nullptr && !std::regex_search(benchmark.run_name, *pattern)) {
+    if (pattern != nullptr &&
+        !std::regex_search(benchmark.run_name, *pattern)) {
       continue;
     }
     // BigO/RMS-only families have nothing to summarise.
     bool timed = false;
-    for (uint32_t i : benchmark.iterations) timed |= file.entries()[i].has_times;
-    for (uint32_t i : benchmark.aggregates) timed |= file.entries()[i].has_times;
+    for (uint32_t i : benchmark.iterations)
+      timed |= file.entries()[i].has_times;
+    for (uint32_t i : benchmark.aggregates)
+      timed |= file.entries()[i].has_times;
     if (!timed) continue;
     SummaryRow row;
     row.name = benchmark.run_name;
@@ -258,8 +263,7 @@ absl::StatusOr<SummaryReport> Summarize(const ResultsFile& file,
   for (const Target& target : targets) {
     TargetResult result;
     result.target = target;
-    auto value_of = [&](const Operand& operand,
-                        double* out) -> std::string {
+    auto value_of = [&](const Operand& operand, double* out) -> std::string {
       if (operand.constant) {
         *out = *operand.constant;
         return "";

@@ -44,7 +44,7 @@ struct SummaryRow {
 
 // One side of a target ratio.
 struct Operand {
-  std::string benchmark;          // a run_name, or empty for a constant
+  std::string benchmark;           // a run_name, or empty for a constant
   std::optional<double> constant;  // in the metric's unit
   std::string Describe(const Metric& metric) const;
 };
@@ -92,8 +92,8 @@ struct SummaryReport {
 
 // The key counters summarised when present, in column order.
 inline constexpr absl::string_view kSummaryCounters[] = {
-    "items_per_second", "bytes_per_second", "p50_ns", "p99_ns", "p999_ns",
-    "max_ns"};
+    "items_per_second", "bytes_per_second", "p50_ns",
+    "p99_ns",           "p999_ns",          "max_ns"};
 
 // Summarises `file` (benchmarks whose run_name matches `filter`, an ECMAScript
 // regex; empty for all) and evaluates `targets`.

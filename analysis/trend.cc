@@ -15,8 +15,8 @@ namespace m8::analysis {
 namespace {
 
 double MedianOfRange(const std::vector<double>& points, int begin, int end) {
-  return Median(std::vector<double>(points.begin() + begin,
-                                    points.begin() + end));
+  return Median(
+      std::vector<double>(points.begin() + begin, points.begin() + end));
 }
 
 bool IsRegression(Direction direction, double change) {
@@ -84,8 +84,9 @@ absl::Status SortRunsByDate(std::vector<RunSummary>* runs) {
     }
     order.emplace_back(*time, i);
   }
-  std::stable_sort(order.begin(), order.end(),
-                   [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::stable_sort(
+      order.begin(), order.end(),
+      [](const auto& a, const auto& b) { return a.first < b.first; });
   std::vector<RunSummary> sorted;
   sorted.reserve(runs->size());
   for (const auto& [time, i] : order) sorted.push_back(std::move((*runs)[i]));
@@ -95,7 +96,8 @@ absl::Status SortRunsByDate(std::vector<RunSummary>* runs) {
 
 int TrendReport::ChangePointCount() const {
   int count = 0;
-  for (const Series& s : series) count += static_cast<int>(s.change_points.size());
+  for (const Series& s : series)
+    count += static_cast<int>(s.change_points.size());
   return count;
 }
 
@@ -112,8 +114,8 @@ absl::StatusOr<TrendReport> AnalyzeTrend(const std::vector<RunSummary>& runs,
   std::unique_ptr<std::regex> filter;
   if (!options.filter.empty()) {
     try {
-      filter = std::make_unique<std::regex>(options.filter,
-                                            std::regex::ECMAScript);
+      filter =
+          std::make_unique<std::regex>(options.filter, std::regex::ECMAScript);
     } catch (const std::regex_error& e) {
       return absl::InvalidArgumentError(absl::StrCat(
           "bad filter regular expression '", options.filter, "': ", e.what()));
@@ -172,36 +174,34 @@ absl::StatusOr<TrendReport> AnalyzeTrend(const std::vector<RunSummary>& runs,
       }
     }
   }
-  ParallelFor(report.series.size(),
-              WorkerCount(options.threads, report.series.size() / 16),
-              [&](size_t i, int) {
-                Series& series = report.series[i];
-                const std::vector<ChangePointStats> found =
-                    DetectChangePoints(series.points, options.detector);
-                for (size_t k = 0; k < found.size(); ++k) {
-                  const ChangePointStats& stats = found[k];
-                  const int begin = k == 0 ? 0 : found[k - 1].index;
-                  const int end = k + 1 == found.size()
-                                      ? static_cast<int>(series.points.size())
-                                      : found[k + 1].index;
-                  TrendChangePoint cp;
-                  cp.index = stats.index;
-                  cp.run = series.runs[stats.index];
-                  cp.mean_before = stats.mean_before;
-                  cp.mean_after = stats.mean_after;
-                  cp.median_before =
-                      MedianOfRange(series.points, begin, stats.index);
-                  cp.median_after =
-                      MedianOfRange(series.points, stats.index, end);
-                  cp.change = stats.mean_before == 0
-                                  ? 0
-                                  : stats.mean_after / stats.mean_before - 1;
-                  cp.pvalue = stats.pvalue;
-                  cp.regression =
-                      IsRegression(series.metric.direction, cp.change);
-                  series.change_points.push_back(cp);
-                }
-              });
+  ParallelFor(
+      report.series.size(),
+      WorkerCount(options.threads, report.series.size() / 16),
+      [&](size_t i, int) {
+        Series& series = report.series[i];
+        const std::vector<ChangePointStats> found =
+            DetectChangePoints(series.points, options.detector);
+        for (size_t k = 0; k < found.size(); ++k) {
+          const ChangePointStats& stats = found[k];
+          const int begin = k == 0 ? 0 : found[k - 1].index;
+          const int end = k + 1 == found.size()
+                              ? static_cast<int>(series.points.size())
+                              : found[k + 1].index;
+          TrendChangePoint cp;
+          cp.index = stats.index;
+          cp.run = series.runs[stats.index];
+          cp.mean_before = stats.mean_before;
+          cp.mean_after = stats.mean_after;
+          cp.median_before = MedianOfRange(series.points, begin, stats.index);
+          cp.median_after = MedianOfRange(series.points, stats.index, end);
+          cp.change = stats.mean_before == 0
+                          ? 0
+                          : stats.mean_after / stats.mean_before - 1;
+          cp.pvalue = stats.pvalue;
+          cp.regression = IsRegression(series.metric.direction, cp.change);
+          series.change_points.push_back(cp);
+        }
+      });
   return report;
 }
 

@@ -91,7 +91,8 @@ double UslThroughput(const UslFit& fit, double n) {
 absl::StatusOr<UslFit> FitUsl(absl::Span<const double> concurrency,
                               absl::Span<const double> throughput) {
   if (concurrency.size() != throughput.size()) {
-    return absl::InvalidArgumentError("concurrency and throughput differ in size");
+    return absl::InvalidArgumentError(
+        "concurrency and throughput differ in size");
   }
   std::set<double> levels;
   for (size_t i = 0; i < concurrency.size(); ++i) {
@@ -133,7 +134,8 @@ absl::StatusOr<UslFit> FitUsl(absl::Span<const double> concurrency,
   }
   starts.push_back(best);
   Point linear;
-  if (LinearEstimate(concurrency, throughput, &linear)) starts.push_back(linear);
+  if (LinearEstimate(concurrency, throughput, &linear))
+    starts.push_back(linear);
 
   // Pattern search from each start: try steps along each axis, keep any
   // improvement, halve the steps when nothing improves.
@@ -141,12 +143,11 @@ absl::StatusOr<UslFit> FitUsl(absl::Span<const double> concurrency,
     double sse = objective.Sse(p);
     double step_sigma = std::max(p.sigma, 1e-3);
     double step_kappa = std::max(p.kappa, 1e-5);
-    for (int round = 0; round < 2000 && (step_sigma > 1e-14 || step_kappa > 1e-16);
-         ++round) {
+    for (int round = 0;
+         round < 2000 && (step_sigma > 1e-14 || step_kappa > 1e-16); ++round) {
       bool improved = false;
-      for (const Point& delta :
-           {Point{step_sigma, 0}, Point{-step_sigma, 0}, Point{0, step_kappa},
-            Point{0, -step_kappa}}) {
+      for (const Point& delta : {Point{step_sigma, 0}, Point{-step_sigma, 0},
+                                 Point{0, step_kappa}, Point{0, -step_kappa}}) {
         const Point q = Clamp({p.sigma + delta.sigma, p.kappa + delta.kappa});
         const double q_sse = objective.Sse(q);
         if (q_sse < sse) {

@@ -16,9 +16,9 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace m8::analysis;
-  absl::StatusOr<ResultsFile> file = ParseResults(
-      absl::string_view(reinterpret_cast<const char*>(data), size),
-      "fuzz.json");
+  absl::StatusOr<ResultsFile> file =
+      ParseResults(absl::string_view(reinterpret_cast<const char*>(data), size),
+                   "fuzz.json");
   if (!file.ok()) return 0;
   CompareOptions options;
   options.bootstrap.resamples = 200;

@@ -23,8 +23,7 @@ Interval NaiveInterval(MedianRatioBootstrap& bootstrap,
     const double bm = 0.5 * (base[b.lo] + base[b.hi]);
     for (const MedianRanks& n : new_table) {
       const double nm = 0.5 * (contender[n.lo] + contender[n.hi]);
-      const double ratio =
-          bm > 0 ? nm / bm : (nm > 0 ? INFINITY : 1.0);
+      const double ratio = bm > 0 ? nm / bm : (nm > 0 ? INFINITY : 1.0);
       cells.emplace_back(ratio, uint64_t{b.count} * n.count);
     }
   }
@@ -57,7 +56,9 @@ TEST(BootstrapTest, TablesCountEveryResample) {
     for (const MedianRanks& ranks : bootstrap.MedianTable(n, 0)) {
       EXPECT_LE(ranks.lo, ranks.hi);
       EXPECT_LT(ranks.hi, n);
-      if (n % 2 == 1) EXPECT_EQ(ranks.lo, ranks.hi);
+      if (n % 2 == 1) {
+        EXPECT_EQ(ranks.lo, ranks.hi);
+      }
       total += ranks.count;
     }
     EXPECT_EQ(total, 5000);
@@ -75,9 +76,9 @@ TEST(BootstrapTest, FastSelectionEqualsTheDefinition) {
     std::vector<double> base(nb), contender(nn);
     for (double& v : base) v = 100 * (1 + 0.05 * rng.Uniform());
     for (double& v : contender) v = 100 * shift * (1 + 0.05 * rng.Uniform());
-    if (trial % 7 == 0) base[0] = 0;           // zeros take the pivot path
+    if (trial % 7 == 0) base[0] = 0;  // zeros take the pivot path
     if (trial % 11 == 0) contender[0] = 0;
-    if (trial % 5 == 0) contender = base;      // ties everywhere
+    if (trial % 5 == 0) contender = base;  // ties everywhere
     base = Sorted(base);
     contender = Sorted(contender);
     const Interval fast = bootstrap.RatioInterval(base, contender);
@@ -89,8 +90,8 @@ TEST(BootstrapTest, FastSelectionEqualsTheDefinition) {
 
 TEST(BootstrapTest, ReproducibleAndSeedDependent) {
   const std::vector<double> base = {10, 10.2, 10.4, 9.9, 10.1, 10.3, 9.8, 10};
-  const std::vector<double> contender = {11, 11.2, 10.9, 11.4, 11.1, 10.8,
-                                         11.3, 11};
+  const std::vector<double> contender = {11,   11.2, 10.9, 11.4,
+                                         11.1, 10.8, 11.3, 11};
   MedianRatioBootstrap a, b, c({.seed = 99});
   const Interval ia = a.RatioInterval(Sorted(base), Sorted(contender));
   const Interval ib = b.RatioInterval(Sorted(base), Sorted(contender));
@@ -99,8 +100,8 @@ TEST(BootstrapTest, ReproducibleAndSeedDependent) {
   const Interval ic = c.RatioInterval(Sorted(base), Sorted(contender));
   EXPECT_TRUE(ia.low != ic.low || ia.high != ic.high);
   // A 10% slowdown: the interval brackets the median ratio and excludes 1.
-  const double ratio = MedianOfSorted(Sorted(contender)) /
-                       MedianOfSorted(Sorted(base));
+  const double ratio =
+      MedianOfSorted(Sorted(contender)) / MedianOfSorted(Sorted(base));
   EXPECT_LE(ia.low, ratio);
   EXPECT_GE(ia.high, ratio);
   EXPECT_GT(ia.low, 1.0);

@@ -109,7 +109,8 @@ TEST(BudgetsTest, ReportsEveryBreachWithItsNumbers) {
   // The same budgets on the baseline itself: only static bounds can breach.
   absl::StatusOr<CheckReport> same = CheckBudgets(base, *budgets, &base);
   ASSERT_TRUE(same.ok());
-  for (const Breach& b : same->breaches) EXPECT_NE(b.kind, BoundKind::kMaxChange);
+  for (const Breach& b : same->breaches)
+    EXPECT_NE(b.kind, BoundKind::kMaxChange);
 }
 
 TEST(BudgetsTest, MaxChangeNeedsABaselineAndRespectsDirection) {

@@ -66,8 +66,7 @@ int ExpectSamePValuesAsComparePy(const std::string& base_path,
     }
     EXPECT_NE(cpu, nullptr) << name;
     if (cpu == nullptr) continue;
-    EXPECT_NEAR(real->pvalue, entry["utest"]["time_pvalue"].get<double>(),
-                1e-9)
+    EXPECT_NEAR(real->pvalue, entry["utest"]["time_pvalue"].get<double>(), 1e-9)
         << name;
     EXPECT_NEAR(cpu->pvalue, entry["utest"]["cpu_pvalue"].get<double>(), 1e-9)
         << name;
@@ -88,10 +87,11 @@ TEST(ComparePyParityTest, CommittedDumps) {
                   DataPath(std::string("compare_py/") + pair + ".json")),
               2);
   }
-  EXPECT_GT(ExpectSamePValuesAsComparePy(DataPath("gbench/base_4reps.json"),
-                                         DataPath("gbench/base.json"),
-                                         DataPath("compare_py/gbench_4reps.json")),
-            0);
+  EXPECT_GT(
+      ExpectSamePValuesAsComparePy(DataPath("gbench/base_4reps.json"),
+                                   DataPath("gbench/base.json"),
+                                   DataPath("compare_py/gbench_4reps.json")),
+      0);
 }
 
 // Runs compare.py itself, when it is installed, on its own test inputs.
@@ -99,7 +99,8 @@ TEST(ComparePyParityTest, LiveOnComparePysOwnInputs) {
   const std::string python = "/usr/bin/python3";
   const std::string compare_py = "/usr/share/benchmark/compare.py";
   const std::string inputs = "/usr/share/benchmark/gbench/Inputs/";
-  if (!std::filesystem::exists(python) || !std::filesystem::exists(compare_py)) {
+  if (!std::filesystem::exists(python) ||
+      !std::filesystem::exists(compare_py)) {
     GTEST_SKIP() << "compare.py is not installed";
   }
   int checked = 0;
@@ -174,12 +175,16 @@ TEST_F(CompareTest, ErroredAndNonFiniteAreUnknownWithAReason) {
   EXPECT_THAT(nan->note, HasSubstr("non-finite"));
   // Errored benchmarks stay out of the geometric means.
   for (const GeometricMeanRatio& g : report.geomeans) {
-    if (g.metric.name == "real_time") EXPECT_EQ(g.count, 8);
+    if (g.metric.name == "real_time") {
+      EXPECT_EQ(g.count, 8);
+    }
   }
 }
 
 TEST_F(CompareTest, GeometricMeanOfRatios) {
-  const CompareReport report = Run({.metrics = {"real_time"}});
+  CompareOptions options;
+  options.metrics = {"real_time"};
+  const CompareReport report = Run(options);
   double log_sum = 0;
   int count = 0;
   for (const Comparison& c : report.comparisons) {
@@ -210,13 +215,16 @@ TEST_F(CompareTest, FilterMetricsAndDirections) {
 }
 
 TEST_F(CompareTest, BadOptionsAreErrors) {
-  absl::StatusOr<CompareReport> bad_regex =
-      Compare(base_, new_, {.filter = "(unclosed"});
+  CompareOptions bad_filter;
+  bad_filter.filter = "(unclosed";
+  absl::StatusOr<CompareReport> bad_regex = Compare(base_, new_, bad_filter);
   ASSERT_FALSE(bad_regex.ok());
   EXPECT_THAT(std::string(bad_regex.status().message()),
               HasSubstr("bad filter regular expression"));
+  CompareOptions unknown_metric;
+  unknown_metric.metrics = {"no_such_metric"};
   absl::StatusOr<CompareReport> bad_metric =
-      Compare(base_, new_, {.metrics = {"no_such_metric"}});
+      Compare(base_, new_, unknown_metric);
   ASSERT_FALSE(bad_metric.ok());
   EXPECT_THAT(std::string(bad_metric.status().message()),
               HasSubstr("metric 'no_such_metric' is in neither"));
@@ -227,8 +235,7 @@ TEST_F(CompareTest, BenchmarksOnOneSideAreListed) {
   absl::StatusOr<CompareReport> report = Compare(small, new_, {});
   ASSERT_TRUE(report.ok());
   EXPECT_TRUE(report->only_in_base.empty());
-  EXPECT_THAT(report->only_in_contender,
-              ::testing::Contains("BM_Special"));
+  EXPECT_THAT(report->only_in_contender, ::testing::Contains("BM_Special"));
   EXPECT_EQ(Find(*report, "BM_Work/cells:64", "real_time")->base.n, 4);
 }
 

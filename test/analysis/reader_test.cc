@@ -141,8 +141,7 @@ TEST(ReaderTest, ReadsNewerVersions) {
   EXPECT_EQ(context.caches[1].size, 33554432);
   ASSERT_NE(context.FindExtra("m8.build_type"), nullptr);
   EXPECT_EQ(*context.FindExtra("m8.build_type"), "Release");
-  EXPECT_EQ(*context.FindExtra("m8.topology"),
-            R"({"packages":1,"cores":4})");
+  EXPECT_EQ(*context.FindExtra("m8.topology"), R"({"packages":1,"cores":4})");
 
   const Entry* alloc = FindEntry(file, "BM_Alloc/8");
   ASSERT_NE(alloc, nullptr);
@@ -170,8 +169,7 @@ TEST(ReaderTest, PointEstimateFallsBackToAggregates) {
   ASSERT_TRUE(file.ok()) << file.status();
   const Benchmark* a = file->FindBenchmark("BM_A");
   ASSERT_NE(a, nullptr);
-  EXPECT_EQ(*PointEstimate(*file, *a, MetricReader(*file, "real_time")),
-            10000);
+  EXPECT_EQ(*PointEstimate(*file, *a, MetricReader(*file, "real_time")), 10000);
 }
 
 struct BadInput {

@@ -134,8 +134,9 @@ TEST(FormatTest, JsonWriterEscapesAndNests) {
       .Null()
       .EndArray()
       .EndObject();
-  EXPECT_EQ(out,
-            R"({"s":"a\"b\\c\n\u0001","n":0.1,"nan":null,"list":[1,true,null]})");
+  EXPECT_EQ(
+      out,
+      R"({"s":"a\"b\\c\n\u0001","n":0.1,"nan":null,"list":[1,true,null]})");
 }
 
 }  // namespace

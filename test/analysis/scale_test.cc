@@ -23,9 +23,8 @@ std::vector<double> Curve(const UslFit& truth, const std::vector<double>& n) {
 
 TEST(UslTest, RecoversKnownParameters) {
   const std::vector<double> n = {1, 2, 4, 8, 16, 32, 64};
-  for (const auto& [sigma, kappa] :
-       std::vector<std::pair<double, double>>{{0.05, 0.001}, {0.2, 0.0},
-                                              {0.0, 0.0002}, {0.02, 0.01}}) {
+  for (const auto& [sigma, kappa] : std::vector<std::pair<double, double>>{
+           {0.05, 0.001}, {0.2, 0.0}, {0.0, 0.0002}, {0.02, 0.01}}) {
     UslFit truth;
     truth.sigma = sigma;
     truth.kappa = kappa;
@@ -51,7 +50,8 @@ TEST(UslTest, NoisyDataAndErrors) {
   ASSERT_TRUE(fit.ok());
   EXPECT_GT(fit->r_squared, 0.99);
   EXPECT_GT(fit->sigma, 0);
-  EXPECT_FALSE(FitUsl(std::vector<double>{1, 2}, std::vector<double>{1, 2}).ok());
+  EXPECT_FALSE(
+      FitUsl(std::vector<double>{1, 2}, std::vector<double>{1, 2}).ok());
   EXPECT_FALSE(
       FitUsl(std::vector<double>{1, 2, 3}, std::vector<double>{1, -2, 3}).ok());
   EXPECT_FALSE(
@@ -74,14 +74,15 @@ std::string SweepJson(const std::vector<int>& threads) {
       entries += absl::StrCat(
           R"({"name": ")", name, R"(", "run_name": ")", name,
           R"(", "run_type": "iteration", "repetitions": 3, "repetition_index": )",
-          rep, R"(, "threads": )", t,
-          R"(, "iterations": 100, "real_time": )", 1e9 / rate,
+          rep, R"(, "threads": )", t, R"(, "iterations": 100, "real_time": )",
+          1e9 / rate,
           R"(, "cpu_time": 1, "time_unit": "ns", "items_per_second": )", rate,
           "}");
     }
   }
-  return absl::StrCat(R"({"context": {}, "benchmarks": [)", entries,
-                      R"(, {"name": "Other/threads:1", "real_time": 1, "cpu_time": 1, "time_unit": "ns"}]})");
+  return absl::StrCat(
+      R"({"context": {}, "benchmarks": [)", entries,
+      R"(, {"name": "Other/threads:1", "real_time": 1, "cpu_time": 1, "time_unit": "ns"}]})");
 }
 
 TEST(ScaleTest, FitsEveryThreadSweep) {

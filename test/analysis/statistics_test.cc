@@ -101,11 +101,12 @@ TEST(TTestTest, MatchesScipyTtestIndFromStats) {
   const nlohmann::json expected =
       nlohmann::json::parse(ReadText(DataPath("expected_ttest.json")));
   for (const auto& c : expected["cases"]) {
-    const TTestResult r = StudentTTest(
-        c["mean1"].get<double>(), c["sd1"].get<double>(),
-        c["n1"].get<int64_t>(), c["mean2"].get<double>(),
-        c["sd2"].get<double>(), c["n2"].get<int64_t>());
-    EXPECT_NEAR(r.t, c["t"].get<double>(), 1e-9 * std::max(1.0, std::fabs(r.t)));
+    const TTestResult r =
+        StudentTTest(c["mean1"].get<double>(), c["sd1"].get<double>(),
+                     c["n1"].get<int64_t>(), c["mean2"].get<double>(),
+                     c["sd2"].get<double>(), c["n2"].get<int64_t>());
+    EXPECT_NEAR(r.t, c["t"].get<double>(),
+                1e-9 * std::max(1.0, std::fabs(r.t)));
     EXPECT_NEAR(r.pvalue, c["pvalue"].get<double>(), 1e-12);
   }
 }

@@ -18,7 +18,8 @@ TEST(BoundTest, Grammar) {
   EXPECT_EQ(*ParseBound("<= 1.3"), std::make_pair(Comparator::kLessEqual, 1.3));
   EXPECT_EQ(*ParseBound("ratio <= 1.3"),
             std::make_pair(Comparator::kLessEqual, 1.3));
-  EXPECT_EQ(*ParseBound(">= 3x"), std::make_pair(Comparator::kGreaterEqual, 3.0));
+  EXPECT_EQ(*ParseBound(">= 3x"),
+            std::make_pair(Comparator::kGreaterEqual, 3.0));
   EXPECT_EQ(*ParseBound(">= 50%"),
             std::make_pair(Comparator::kGreaterEqual, 0.5));
   EXPECT_EQ(*ParseBound("<2"), std::make_pair(Comparator::kLess, 2.0));

@@ -20,7 +20,7 @@ double Gaussian(SplitMix64& rng) {
 }
 
 std::vector<double> MakeSeries(uint64_t seed, int n, double noise,
-                           std::vector<std::pair<int, double>> steps) {
+                               std::vector<std::pair<int, double>> steps) {
   SplitMix64 rng(seed);
   std::vector<double> series(n);
   for (int i = 0; i < n; ++i) {
@@ -44,7 +44,8 @@ TEST(ChangePointsTest, FindsOneStepAtSeveralNoiseLevels) {
   // 10 down to 2.5 standard deviations).
   for (double noise : {0.5, 1.0, 2.0}) {
     for (uint64_t seed : {1, 2, 3}) {
-      const std::vector<double> series = MakeSeries(seed, 200, noise, {{120, 5}});
+      const std::vector<double> series =
+          MakeSeries(seed, 200, noise, {{120, 5}});
       const std::vector<ChangePointStats> points =
           DetectChangePoints(series, {});
       ASSERT_EQ(points.size(), 1) << "noise " << noise << " seed " << seed;
@@ -89,7 +90,8 @@ TEST(ChangePointsTest, FalseAlarmRateOnFlatSeriesWithDefaults) {
   // 500-point ones). Guard that rate.
   int with_change = 0;
   for (uint64_t seed = 1000; seed < 1100; ++seed) {
-    with_change += !DetectChangePoints(MakeSeries(seed, 100, 1.0, {}), {}).empty();
+    with_change +=
+        !DetectChangePoints(MakeSeries(seed, 100, 1.0, {}), {}).empty();
   }
   EXPECT_LE(with_change, 8);
 }
@@ -111,14 +113,13 @@ TEST(ChangePointsTest, MinMagnitudeDropsSmallSteps) {
 }
 
 RunSummary MakeRun(const std::string& label, const std::string& date,
-               std::vector<std::pair<std::string, double>> times) {
+                   std::vector<std::pair<std::string, double>> times) {
   RunSummary run;
   run.label = label;
   run.date = date;
   run.metrics = {"real_time", "items_per_second"};
   for (const auto& [name, time] : times) {
-    run.benchmarks.push_back(
-        {name, {{0, time}, {1, 1e9 / time}}});
+    run.benchmarks.push_back({name, {{0, time}, {1, 1e9 / time}}});
   }
   return run;
 }

@@ -37,8 +37,8 @@ Result M8perf(std::vector<std::string> args, bool terminal = false) {
   std::vector<const char*> argv;
   for (const std::string& a : args) argv.push_back(a.c_str());
   std::ostringstream out, err;
-  const int status =
-      RunM8perf(static_cast<int>(argv.size()), argv.data(), {out, err, terminal});
+  const int status = RunM8perf(static_cast<int>(argv.size()), argv.data(),
+                               {out, err, terminal});
   return {status, out.str(), err.str()};
 }
 
@@ -61,11 +61,11 @@ TEST(M8perfTest, CompareExitStatuses) {
 }
 
 TEST(M8perfTest, CompareOptionsReachTheLibrary) {
-  Result json = M8perf({"compare", Data("gbench/base.json"),
-                     Data("gbench/new.json"), "--format=json", "--metrics",
-                     "real_time,items_per_second", "--filter", "^BM_Work/",
-                     "--alpha", "0.01", "--noise", "0.05", "--direction",
-                     "hits=lower", "--resamples", "2000"});
+  Result json =
+      M8perf({"compare", Data("gbench/base.json"), Data("gbench/new.json"),
+              "--format=json", "--metrics", "real_time,items_per_second",
+              "--filter", "^BM_Work/", "--alpha", "0.01", "--noise", "0.05",
+              "--direction", "hits=lower", "--resamples", "2000"});
   ASSERT_EQ(json.status, kExitOk) << json.err;
   const nlohmann::json parsed = nlohmann::json::parse(json.out);
   EXPECT_EQ(parsed["alpha"], 0.01);
@@ -75,7 +75,7 @@ TEST(M8perfTest, CompareOptionsReachTheLibrary) {
     EXPECT_THAT(c["name"].get<std::string>(), HasSubstr("BM_Work/"));
   }
   Result markdown = M8perf({"compare", Data("gbench/base.json"),
-                         Data("gbench/new.json"), "--format", "markdown"});
+                            Data("gbench/new.json"), "--format", "markdown"});
   EXPECT_THAT(markdown.out, HasSubstr("| Benchmark | Metric |"));
 }
 
@@ -92,9 +92,9 @@ TEST(M8perfTest, ColourOnlyOnATerminal) {
 }
 
 TEST(M8perfTest, BadInputIsOneLineAndStatusTwo) {
-  for (const char* bad : {"bad/truncated.json", "bad/not_json.json",
-                          "bad/duplicate.json", "bad/wrong_type.json",
-                          "bad/empty.json", "does/not/exist.json"}) {
+  for (const char* bad :
+       {"bad/truncated.json", "bad/not_json.json", "bad/duplicate.json",
+        "bad/wrong_type.json", "bad/empty.json", "does/not/exist.json"}) {
     Result r = M8perf({"compare", Data("gbench/base.json"), Data(bad)});
     EXPECT_EQ(r.status, kExitUsage) << bad;
     EXPECT_THAT(r.err, HasSubstr("m8perf: error: "));
@@ -108,20 +108,20 @@ TEST(M8perfTest, BadUsageIsStatusTwo) {
   EXPECT_EQ(M8perf({}).status, kExitUsage);
   EXPECT_EQ(M8perf({"frobnicate"}).status, kExitUsage);
   EXPECT_EQ(M8perf({"compare", Data("gbench/base.json")}).status, kExitUsage);
-  EXPECT_EQ(M8perf({"compare", Data("gbench/base.json"), Data("gbench/new.json"),
-                 "--alpha", "2"})
+  EXPECT_EQ(M8perf({"compare", Data("gbench/base.json"),
+                    Data("gbench/new.json"), "--alpha", "2"})
                 .status,
             kExitUsage);
-  EXPECT_EQ(M8perf({"compare", Data("gbench/base.json"), Data("gbench/new.json"),
-                 "--format", "xml"})
+  EXPECT_EQ(M8perf({"compare", Data("gbench/base.json"),
+                    Data("gbench/new.json"), "--format", "xml"})
                 .status,
             kExitUsage);
-  EXPECT_EQ(M8perf({"compare", Data("gbench/base.json"), Data("gbench/new.json"),
-                 "--direction", "hits"})
+  EXPECT_EQ(M8perf({"compare", Data("gbench/base.json"),
+                    Data("gbench/new.json"), "--direction", "hits"})
                 .status,
             kExitUsage);
-  EXPECT_EQ(M8perf({"compare", Data("gbench/base.json"), Data("gbench/new.json"),
-                 "--filter", "("})
+  EXPECT_EQ(M8perf({"compare", Data("gbench/base.json"),
+                    Data("gbench/new.json"), "--filter", "("})
                 .status,
             kExitUsage);
   Result help = M8perf({"--help"});
@@ -135,10 +135,10 @@ TEST(M8perfTest, CheckFailsOnBreaches) {
   const std::string budgets = WriteTemp("budgets.json", R"({"budgets": [
       {"benchmark": "^BM_Work/", "metric": "p99_ns", "max_change": "5%"}]})");
   Result ok = M8perf({"check", Data("gbench/base.json"), "--budgets", budgets,
-                   "--baseline", Data("gbench/base.json")});
+                      "--baseline", Data("gbench/base.json")});
   EXPECT_EQ(ok.status, kExitOk) << ok.err;
-  Result breach = M8perf({"check", Data("gbench/new.json"), "--budgets", budgets,
-                       "--baseline", Data("gbench/base.json")});
+  Result breach = M8perf({"check", Data("gbench/new.json"), "--budgets",
+                          budgets, "--baseline", Data("gbench/base.json")});
   EXPECT_EQ(breach.status, kExitFailed);
   EXPECT_THAT(breach.out, HasSubstr("max_change 5%"));
   Result no_baseline =
@@ -146,20 +146,20 @@ TEST(M8perfTest, CheckFailsOnBreaches) {
   EXPECT_EQ(no_baseline.status, kExitUsage);
   EXPECT_THAT(no_baseline.err, HasSubstr("give --baseline"));
   Result bad_budgets = M8perf({"check", Data("gbench/new.json"), "--budgets",
-                            WriteTemp("bad.json", "{\"budgets\": [1]}")});
+                               WriteTemp("bad.json", "{\"budgets\": [1]}")});
   EXPECT_EQ(bad_budgets.status, kExitUsage);
 }
 
 TEST(M8perfTest, TrendScaleAndSummary) {
   Result trend =
       M8perf({"trend", Data("gbench/base.json"), Data("gbench/new.json"),
-           Data("gbench/base.json"), "--format=json", "--by-date"});
+              Data("gbench/base.json"), "--format=json", "--by-date"});
   ASSERT_EQ(trend.status, kExitOk) << trend.err;
   const nlohmann::json series = nlohmann::json::parse(trend.out);
   EXPECT_EQ(series["runs"].size(), 3);
   EXPECT_FALSE(series["series"].empty());
   Result undated = M8perf({"trend", Data("bad/../legacy/base.json"),
-                        Data("newer/v1_9.json"), "--by-date"});
+                           Data("newer/v1_9.json"), "--by-date"});
   EXPECT_EQ(undated.status, kExitOk) << undated.err;
 
   Result scale = M8perf({"scale", Data("gbench/base.json")});
@@ -176,7 +176,7 @@ TEST(M8perfTest, TrendScaleAndSummary) {
   EXPECT_THAT(summary.out, HasSubstr("quadratic?"));
   EXPECT_THAT(summary.out, HasSubstr("fail"));
   EXPECT_EQ(M8perf({"summary", Data("gbench/base.json"), "--targets", targets,
-                 "--fail-on-miss"})
+                    "--fail-on-miss"})
                 .status,
             kExitFailed);
 }

@@ -84,8 +84,7 @@ Command CompareCommand() {
                        "Confidence level of the ratio interval")
             ->check(CLI::Range(0.5, 0.9999))
             ->capture_default_str();
-        app.add_option("--seed", args->options.bootstrap.seed,
-                       "Bootstrap seed")
+        app.add_option("--seed", args->options.bootstrap.seed, "Bootstrap seed")
             ->capture_default_str();
         app.add_option("--threads", args->options.threads,
                        "Worker threads (0: one per core)")

@@ -12,9 +12,9 @@
 namespace m8::perf {
 
 const std::vector<Command>& Commands() {
-  static const std::vector<Command>* const kCommands = new std::vector<Command>{
-      CompareCommand(), CheckCommand(), TrendCommand(), ScaleCommand(),
-      SummaryCommand()};
+  static const std::vector<Command>* const kCommands =
+      new std::vector<Command>{CompareCommand(), CheckCommand(), TrendCommand(),
+                               ScaleCommand(), SummaryCommand()};
   return *kCommands;
 }
 

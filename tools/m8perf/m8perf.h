@@ -11,8 +11,9 @@ namespace m8::perf {
 
 // Exit statuses (architecture.md).
 inline constexpr int kExitOk = 0;
-inline constexpr int kExitFailed = 1;  // a regression/breach the user asked to fail on
-inline constexpr int kExitUsage = 2;   // bad usage or unreadable input
+inline constexpr int kExitFailed =
+    1;  // a regression/breach the user asked to fail on
+inline constexpr int kExitUsage = 2;  // bad usage or unreadable input
 
 // Where the tool writes, and whether `out` is a terminal (colour).
 struct Io {
