@@ -68,6 +68,13 @@ struct Worker {
   absl::flat_hash_map<uint64_t, double> smallest_pvalue;  // by (n1, n2)
 };
 
+// "errored in new: <message>", for a side whose entries failed.
+std::string FailureNote(const Entry& failure, absl::string_view side) {
+  return absl::StrCat(
+      failure.status == RunStatus::kError ? "errored" : "skipped", " in ",
+      side, failure.message.empty() ? "" : ": ", failure.message);
+}
+
 bool AllFinite(const std::vector<double>& values) {
   for (double v : values) {
     if (!std::isfinite(v)) return false;
@@ -112,28 +119,17 @@ class Comparer {
     const Entry* base_failure = FirstFailure(base_, pairing.base_entries);
     const Entry* contender_failure =
         FirstFailure(contender_, pairing.contender_entries);
-    std::vector<std::string> metrics = MetricsOf(pairing);
-    for (const std::string& name : metrics) {
+    for (const std::string& name : MetricsOf(pairing)) {
       Comparison comparison = CompareMetric(pairing, name, worker);
-      if (comparison.base.n == 0 || comparison.contender.n == 0) {
-        // Say why a side has nothing, when it errored or was skipped.
-        const Entry* failure =
-            comparison.base.n == 0 ? base_failure : contender_failure;
-        if (failure == nullptr && comparison.base.n != 0) {
-          failure = contender_failure;
-        }
-        if (failure != nullptr) {
-          comparison.note = absl::StrCat(
-              failure->status == RunStatus::kError ? "errored" : "skipped",
-              " in ", failure == base_failure ? "base" : "new",
-              failure->message.empty() ? "" : ": ", failure->message);
-        }
-        // Without values on a side, one row per benchmark says enough.
-        if (comparison.base.n == 0 && comparison.contender.n == 0 &&
-            name != kRealTime) {
-          continue;
-        }
+      const bool base_empty = comparison.base.n == 0;
+      const bool contender_empty = comparison.contender.n == 0;
+      if (base_empty && base_failure != nullptr) {
+        comparison.note = FailureNote(*base_failure, "base");
+      } else if (contender_empty && contender_failure != nullptr) {
+        comparison.note = FailureNote(*contender_failure, "new");
       }
+      // With no values on either side, one row per benchmark says enough.
+      if (base_empty && contender_empty && name != kRealTime) continue;
       out->push_back(std::move(comparison));
     }
   }
