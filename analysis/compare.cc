@@ -71,8 +71,8 @@ struct Worker {
 // "errored in new: <message>", for a side whose entries failed.
 std::string FailureNote(const Entry& failure, absl::string_view side) {
   return absl::StrCat(
-      failure.status == RunStatus::kError ? "errored" : "skipped", " in ",
-      side, failure.message.empty() ? "" : ": ", failure.message);
+      failure.status == RunStatus::kError ? "errored" : "skipped", " in ", side,
+      failure.message.empty() ? "" : ": ", failure.message);
 }
 
 bool AllFinite(const std::vector<double>& values) {

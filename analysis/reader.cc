@@ -860,7 +860,8 @@ absl::StatusOr<ResultsFile> ReadResultsFile(const std::string& path) {
         absl::StrCat(path, ": cannot read: it is a directory"));
   }
   const size_t size = static_cast<size_t>(info.st_size);
-  if (absl::StatusOr<ResultsFile> mapped; ParseMapped(fd, size, path, &mapped)) {
+  if (absl::StatusOr<ResultsFile> mapped;
+      ParseMapped(fd, size, path, &mapped)) {
     return mapped;
   }
   char* text = ThreadTextBuffer().Reserve(size);

@@ -110,8 +110,9 @@ std::string ToConsole(const CompareReport& report,
       absl::StrAppend(&out, " ", g.metric.name, " ", FormatChange(g.ratio));
       if (&g != &report.geomeans.back()) out += ",";
     }
-    absl::StrAppend(&out, " (", report.geomeans.front().count,
-                    " benchmarks)\n");
+    const int count = report.geomeans.front().count;
+    absl::StrAppend(&out, " (", count,
+                    count == 1 ? " benchmark)\n" : " benchmarks)\n");
   }
   if (!report.only_in_base.empty()) {
     absl::StrAppend(&out, "Only in base (", report.only_in_base.size(),

@@ -124,4 +124,32 @@ int64_t ResultsBuilder::Finish(int64_t* duplicate_of) {
   return -1;
 }
 
+ResultsFile PoolRepetitions(std::vector<ResultsFile> runs) {
+  if (runs.size() == 1) return std::move(runs[0]);
+  std::string source;
+  for (const ResultsFile& run : runs) {
+    if (!source.empty()) source += "+";
+    source += run.source();
+  }
+  ResultsBuilder builder(source);
+  builder.context() = runs[0].context();
+  absl::flat_hash_map<std::string, int64_t> next_repetition;
+  for (const ResultsFile& run : runs) {
+    for (const Entry& original : run.entries()) {
+      if (original.run_type != RunType::kIteration) continue;
+      for (const CounterValue& c : run.counters(original)) {
+        builder.AddCounter(builder.CounterId(run.counter_names()[c.name]),
+                           c.value);
+      }
+      Entry entry = original;
+      int64_t& next = next_repetition[entry.run_name];
+      entry.repetition_index = next++;
+      builder.AddEntry(std::move(entry));
+    }
+  }
+  int64_t first = -1;
+  builder.Finish(&first);  // renumbered: no duplicates
+  return builder.Take();
+}
+
 }  // namespace m8::analysis

@@ -205,6 +205,13 @@ class ResultsBuilder {
   uint32_t pending_counters_begin_ = 0;
 };
 
+// Pools the repetitions of several runs of the same benchmarks into one
+// ResultsFile, as if one run had made them all: iteration entries are
+// appended in order with their repetition_index renumbered per run_name;
+// aggregates are dropped (each summarised one run only); the context is the
+// first run's. The source reads "a.json+b.json". REQUIRES: !runs.empty().
+ResultsFile PoolRepetitions(std::vector<ResultsFile> runs);
+
 }  // namespace m8::analysis
 
 #endif  // M8_ANALYSIS_RESULTS_H_

@@ -239,6 +239,27 @@ TEST_F(CompareTest, BenchmarksOnOneSideAreListed) {
   EXPECT_EQ(Find(*report, "BM_Work/cells:64", "real_time")->base.n, 4);
 }
 
+TEST_F(CompareTest, PoolsTheRepetitionsOfSeveralRuns) {
+  std::vector<ResultsFile> runs;
+  runs.push_back(Read(DataPath("gbench/base.json")));
+  runs.push_back(Read(DataPath("gbench/base_4reps.json")));
+  const ResultsFile pooled = PoolRepetitions(std::move(runs));
+  EXPECT_EQ(pooled.source(), DataPath("gbench/base.json") + "+" +
+                                 DataPath("gbench/base_4reps.json"));
+  const Benchmark* work = pooled.FindBenchmark("BM_Work/cells:64");
+  ASSERT_NE(work, nullptr);
+  EXPECT_EQ(work->iterations.size(), 13);  // 9 + 4
+  EXPECT_TRUE(work->aggregates.empty());
+  EXPECT_EQ(pooled.entries()[work->iterations.back()].repetition_index, 12);
+  EXPECT_TRUE(
+      pooled
+          .Value(pooled.entries()[work->iterations.back()], "items_per_second")
+          .has_value());
+  absl::StatusOr<CompareReport> report = Compare(pooled, new_, {});
+  ASSERT_TRUE(report.ok());
+  EXPECT_EQ(Find(*report, "BM_Work/cells:64", "real_time")->base.n, 13);
+}
+
 TEST(CompareDecisionTest, TooFewRepetitionsIsUnknown) {
   absl::StatusOr<CompareReport> report =
       Compare(Read(DataPath("legacy/base.json")),

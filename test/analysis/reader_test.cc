@@ -229,9 +229,10 @@ TEST(ReaderTest, LargeFilesReadTheSameAsText) {
   std::string text = R"({"context": {}, "benchmarks": [)";
   for (int i = 0; text.size() < (size_t{3} << 20); ++i) {
     if (i > 0) text += ",";
-    text += R"({"name": "BM_Large/)" + std::to_string(i) +
-            R"(", "run_type": "iteration", "real_time": 1.5, "cpu_time": 2.5, )"
-            R"("time_unit": "us", "nan_counter": NaN, "inf_counter": -Infinity})";
+    text +=
+        R"({"name": "BM_Large/)" + std::to_string(i) +
+        R"(", "run_type": "iteration", "real_time": 1.5, "cpu_time": 2.5, )"
+        R"("time_unit": "us", "nan_counter": NaN, "inf_counter": -Infinity})";
   }
   text += "]}\n";
   for (size_t pad : {0, 1000, 4090}) {  // some sizes take the copying path

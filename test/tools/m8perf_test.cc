@@ -60,6 +60,17 @@ TEST(M8perfTest, CompareExitStatuses) {
   EXPECT_EQ(failing.status, kExitFailed);
 }
 
+TEST(M8perfTest, ComparePoolsCommaSeparatedRuns) {
+  Result pooled =
+      M8perf({"compare",
+              Data("gbench/base.json") + "," + Data("gbench/base_4reps.json"),
+              Data("gbench/new.json"), "--format=json", "--metrics",
+              "real_time", "--filter", "cells:64$"});
+  ASSERT_EQ(pooled.status, kExitOk) << pooled.err;
+  const nlohmann::json parsed = nlohmann::json::parse(pooled.out);
+  EXPECT_EQ(parsed["comparisons"][0]["base_n"], 13);
+}
+
 TEST(M8perfTest, CompareOptionsReachTheLibrary) {
   Result json =
       M8perf({"compare", Data("gbench/base.json"), Data("gbench/new.json"),

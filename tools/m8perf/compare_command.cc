@@ -1,9 +1,11 @@
 // m8perf compare BASE NEW
 
+#include <iterator>
 #include <memory>
 #include <string>
 #include <vector>
 
+#include "absl/strings/str_split.h"
 #include "analysis/compare.h"
 #include "analysis/reader.h"
 #include "tools/m8perf/command.h"
@@ -14,7 +16,7 @@ namespace {
 using analysis::CompareOptions;
 
 struct CompareArgs {
-  std::string base;
+  std::string base;  // "a.json,b.json": pool the repetitions of several runs
   std::string contender;
   CompareOptions options;
   std::vector<std::string> directions;  // NAME=lower|higher|neutral
@@ -29,11 +31,22 @@ int RunCompare(const CompareArgs& args, Io& io) {
       directions = ParseDirections(args.directions);
   if (!directions.ok()) return Fail(io, directions.status());
   options.directions = *std::move(directions);
+  const std::vector<std::string> base_paths = absl::StrSplit(args.base, ',');
+  const std::vector<std::string> contender_paths =
+      absl::StrSplit(args.contender, ',');
+  std::vector<std::string> paths = base_paths;
+  paths.insert(paths.end(), contender_paths.begin(), contender_paths.end());
   absl::StatusOr<std::vector<analysis::ResultsFile>> files =
-      analysis::ReadResultsFiles({args.base, args.contender}, options.threads);
+      analysis::ReadResultsFiles(paths, options.threads);
   if (!files.ok()) return Fail(io, files.status());
+  auto split = files->begin() + static_cast<long>(base_paths.size());
+  const analysis::ResultsFile base =
+      analysis::PoolRepetitions({std::make_move_iterator(files->begin()),
+                                 std::make_move_iterator(split)});
+  const analysis::ResultsFile contender = analysis::PoolRepetitions(
+      {std::make_move_iterator(split), std::make_move_iterator(files->end())});
   absl::StatusOr<analysis::CompareReport> report =
-      analysis::Compare((*files)[0], (*files)[1], options);
+      analysis::Compare(base, contender, options);
   if (!report.ok()) return Fail(io, report.status());
   Emit(*report, args.output, io, args.only_changed);
   if (args.fail_on_regression && report->HasRegression()) return kExitFailed;
@@ -50,9 +63,12 @@ Command CompareCommand() {
       "p-value, verdict.",
       [](CLI::App& app) -> Action {
         auto args = std::make_shared<CompareArgs>();
-        app.add_option("BASE", args->base, "Baseline results (JSON)")
+        app.add_option("BASE", args->base,
+                       "Baseline results (JSON); a,b,c pools the repetitions "
+                       "of several runs")
             ->required();
-        app.add_option("NEW", args->contender, "New results (JSON)")
+        app.add_option("NEW", args->contender,
+                       "New results (JSON); a,b,c pools several runs")
             ->required();
         app.add_option("--alpha", args->options.alpha,
                        "Significance level of the Mann-Whitney U test")
