@@ -194,7 +194,7 @@ std::string ToMarkdown(const CompareReport& report) {
 
 std::string ToJson(const CompareReport& report) {
   std::string out;
-  out.reserve(256 * report.comparisons.size() + 1024);
+  out.reserve(640 * report.comparisons.size() + 1024);  // ~500 B each
   JsonWriter json(&out);
   json.BeginObject()
       .Field("base", report.base_source)
