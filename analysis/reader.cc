@@ -480,8 +480,8 @@ struct RawTimes {
 };
 
 absl::Status ParseEntry(const std::string& source, size_t index,
-                        dom::element value, CounterNames* names,
-                        ResultsBuilder* builder) {
+                        dom::element value, const ReadOptions& options,
+                        CounterNames* names, ResultsBuilder* builder) {
   FieldReader reader(source, absl::StrCat("benchmarks[", index, "]"));
   if (value.type() != ElementType::OBJECT) {
     return absl::InvalidArgumentError(
@@ -497,6 +497,14 @@ absl::Status ParseEntry(const std::string& source, size_t index,
   }
   M8_RETURN_IF_ERROR(reader.String("name", name_value, &entry.name));
   reader.set_where(absl::StrCat("benchmarks[", index, "] '", entry.name, "'"));
+  if (!options.keep_aggregates) {
+    dom::element run_type;
+    if (object["run_type"].get(run_type) == simdjson::SUCCESS &&
+        run_type.type() == ElementType::STRING &&
+        StringOf(run_type) == "aggregate") {
+      return absl::OkStatus();  // not wanted: skip it whole
+    }
+  }
 
   RawTimes raw;
   bool has_run_name = false;
@@ -663,8 +671,8 @@ absl::Status ParseEntry(const std::string& source, size_t index,
   return absl::OkStatus();
 }
 
-absl::StatusOr<ResultsFile> BuildResults(dom::element root,
-                                         std::string source) {
+absl::StatusOr<ResultsFile> BuildResults(dom::element root, std::string source,
+                                         const ReadOptions& options) {
   if (root.type() != ElementType::OBJECT) {
     return absl::InvalidArgumentError(
         absl::StrCat(source,
@@ -691,7 +699,8 @@ absl::StatusOr<ResultsFile> BuildResults(dom::element root,
   CounterNames names(&builder);
   size_t index = 0;
   for (dom::element item : dom::array(benchmarks)) {
-    M8_RETURN_IF_ERROR(ParseEntry(source, index, item, &names, &builder));
+    M8_RETURN_IF_ERROR(
+        ParseEntry(source, index, item, options, &names, &builder));
     ++index;
   }
   if (index == 0) {
@@ -726,7 +735,8 @@ dom::parser& ThreadParser() {
 // simdjson::SIMDJSON_PADDING readable bytes. Rewrites non-finite tokens in
 // place first.
 absl::StatusOr<ResultsFile> ParseBuffer(char* data, size_t size,
-                                        std::string source) {
+                                        std::string source,
+                                        const ReadOptions& options) {
   if (MayContainNonFinite(absl::string_view(data, size))) {
     RewriteNonFinite(data, size);
   }
@@ -739,7 +749,7 @@ absl::StatusOr<ResultsFile> ParseBuffer(char* data, size_t size,
   if (error != simdjson::SUCCESS) {
     return SyntaxError(absl::string_view(data, size), source, error);
   }
-  return BuildResults(root, std::move(source));
+  return BuildResults(root, std::move(source), options);
 }
 
 // Memory for a file's text plus simdjson's padding, reused by each thread
@@ -797,8 +807,8 @@ TextBuffer& ThreadTextBuffer() {
 // than the parsing). Returns false, leaving `out` alone, when the file does
 // not qualify or cannot be mapped.
 bool ParseMapped(int fd, size_t size, const std::string& path,
-                 absl::StatusOr<ResultsFile>* out) {
-  constexpr size_t kWorthMapping = size_t{1} << 20;
+                 const ReadOptions& options, absl::StatusOr<ResultsFile>* out) {
+  constexpr size_t kWorthMapping = size_t{16} << 20;
   const size_t page = static_cast<size_t>(::sysconf(_SC_PAGESIZE));
   const size_t tail = size % page;
   if (size < kWorthMapping || tail == 0 ||
@@ -819,24 +829,26 @@ bool ParseMapped(int fd, size_t size, const std::string& path,
       ::mprotect(p, size, PROT_READ | PROT_WRITE) != 0) {
     return false;
   }
-  *out = ParseBuffer(text, size, path);
+  *out = ParseBuffer(text, size, path, options);
   return true;
 }
 
 }  // namespace
 
 absl::StatusOr<ResultsFile> ParseResults(absl::string_view json,
-                                         std::string source) {
+                                         std::string source,
+                                         const ReadOptions& options) {
   char* text = ThreadTextBuffer().Reserve(json.size());
   if (text == nullptr) {
     return absl::ResourceExhaustedError(
         absl::StrCat(source, ": out of memory for ", json.size(), " bytes"));
   }
   std::memcpy(text, json.data(), json.size());
-  return ParseBuffer(text, json.size(), std::move(source));
+  return ParseBuffer(text, json.size(), std::move(source), options);
 }
 
-absl::StatusOr<ResultsFile> ReadResultsFile(const std::string& path) {
+absl::StatusOr<ResultsFile> ReadResultsFile(const std::string& path,
+                                            const ReadOptions& options) {
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
     const int err = errno;
@@ -861,7 +873,7 @@ absl::StatusOr<ResultsFile> ReadResultsFile(const std::string& path) {
   }
   const size_t size = static_cast<size_t>(info.st_size);
   if (absl::StatusOr<ResultsFile> mapped;
-      ParseMapped(fd, size, path, &mapped)) {
+      ParseMapped(fd, size, path, options, &mapped)) {
     return mapped;
   }
   char* text = ThreadTextBuffer().Reserve(size);
@@ -882,7 +894,7 @@ absl::StatusOr<ResultsFile> ReadResultsFile(const std::string& path) {
     done += static_cast<size_t>(got);
   }
   if (done < size) std::memset(text + done, 0, simdjson::SIMDJSON_PADDING);
-  return ParseBuffer(text, done, path);
+  return ParseBuffer(text, done, path, options);
 }
 
 absl::StatusOr<std::vector<ResultsFile>> ReadResultsFiles(

@@ -23,13 +23,21 @@
 
 namespace m8::analysis {
 
+struct ReadOptions {
+  // Keep aggregate entries (mean, median, stddev, cv, BigO, RMS). Analyses
+  // of the repetitions alone (trend) skip them: a third less to build.
+  bool keep_aggregates = true;
+};
+
 // Parses `json` (the whole text of a results file). `source` names it in
 // messages.
 absl::StatusOr<ResultsFile> ParseResults(absl::string_view json,
-                                         std::string source);
+                                         std::string source,
+                                         const ReadOptions& options = {});
 
 // Reads and parses the file at `path`.
-absl::StatusOr<ResultsFile> ReadResultsFile(const std::string& path);
+absl::StatusOr<ResultsFile> ReadResultsFile(const std::string& path,
+                                            const ReadOptions& options = {});
 
 // Reads several files on up to `threads` threads (0: one per core). Returns
 // the files in the order given, or the error of the first bad one in that

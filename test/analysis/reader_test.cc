@@ -115,6 +115,21 @@ TEST(ReaderTest, ReadsErroredThreadedAndComplexityEntries) {
   EXPECT_EQ(file.FindBenchmark("BM_Complexity")->aggregates.size(), 2);
 }
 
+TEST(ReaderTest, CanSkipAggregates) {
+  absl::StatusOr<ResultsFile> file =
+      ReadResultsFile(DataPath("gbench/base.json"), {.keep_aggregates = false});
+  ASSERT_TRUE(file.ok()) << file.status();
+  for (const Entry& entry : file->entries()) {
+    EXPECT_EQ(entry.run_type, RunType::kIteration) << entry.name;
+  }
+  const Benchmark* work = file->FindBenchmark("BM_Work/cells:64");
+  ASSERT_NE(work, nullptr);
+  EXPECT_EQ(work->iterations.size(), 9);
+  EXPECT_TRUE(work->aggregates.empty());
+  // Counters stay with their entries.
+  EXPECT_EQ(*file->Value(file->entries()[work->iterations[8]], "hits"), 64);
+}
+
 TEST(ReaderTest, ReadsOldFilesWithoutRunNameOrRunType) {
   const ResultsFile file = MustRead("legacy/base.json");
   const Benchmark* old = file.FindBenchmark("BM_Old");

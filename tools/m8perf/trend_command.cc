@@ -37,7 +37,7 @@ int RunTrend(const TrendArgs& args, Io& io) {
       analysis::WorkerCount(options.threads, args.runs.size()),
       [&](size_t i, int) {
         absl::StatusOr<analysis::ResultsFile> file =
-            analysis::ReadResultsFile(args.runs[i]);
+            analysis::ReadResultsFile(args.runs[i], {.keep_aggregates = false});
         if (!file.ok()) {
           errors[i] = file.status();
           return;
