@@ -238,19 +238,21 @@ TEST(ReaderTest, ReportsSyntaxErrorOffsetInTheMiddle) {
               HasSubstr("mid.json: not JSON at offset 32 (line 2, column 16)"));
 }
 
-// Files of 1 MiB and more are parsed straight from the page cache; the text
-// of a NaN counter is then rewritten on a private copy of its page.
+// Files of 16 MiB and more are parsed straight from the page cache when the
+// tail of their last page can serve as padding (else they are copied); the
+// text of a NaN counter is then rewritten on a private copy of its page.
 TEST(ReaderTest, LargeFilesReadTheSameAsText) {
   std::string text = R"({"context": {}, "benchmarks": [)";
-  for (int i = 0; text.size() < (size_t{3} << 20); ++i) {
+  for (int i = 0; text.size() < (size_t{17} << 20); ++i) {
     if (i > 0) text += ",";
-    text +=
-        R"({"name": "BM_Large/)" + std::to_string(i) +
-        R"(", "run_type": "iteration", "real_time": 1.5, "cpu_time": 2.5, )"
-        R"("time_unit": "us", "nan_counter": NaN, "inf_counter": -Infinity})";
+    text += R"({"name": "BM_Large/)" + std::to_string(i) +
+            R"(", "run_type": "iteration", "real_time": 1.5, "cpu_time": 2.5, )"
+            R"("time_unit": "us", "nan_counter": NaN, "inf_counter": -Infinity})";
   }
   text += "]}\n";
-  for (size_t pad : {0, 1000, 4090}) {  // some sizes take the copying path
+  // Pad to a last page holding 100 bytes (mapped) and 4080 (copied).
+  for (size_t tail : {100, 4080}) {
+    const size_t pad = (tail + 4096 - text.size() % 4096) % 4096;
     const std::string padded = text + std::string(pad, ' ');
     const std::string path = ::testing::TempDir() + "large.json";
     std::ofstream(path, std::ios::binary) << padded;
