@@ -1,0 +1,208 @@
+#include "analysis/trend.h"
+
+#include <algorithm>
+#include <memory>
+#include <regex>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "analysis/parallel.h"
+#include "analysis/samples.h"
+#include "analysis/statistics.h"
+
+namespace m8::analysis {
+namespace {
+
+double MedianOfRange(const std::vector<double>& points, int begin, int end) {
+  return Median(
+      std::vector<double>(points.begin() + begin, points.begin() + end));
+}
+
+bool IsRegression(Direction direction, double change) {
+  switch (direction) {
+    case Direction::kLowerIsBetter:
+      return change > 0;
+    case Direction::kHigherIsBetter:
+      return change < 0;
+    case Direction::kNeutral:
+      return false;
+  }
+  return false;
+}
+
+}  // namespace
+
+RunSummary SummarizeRun(const ResultsFile& file,
+                        const std::vector<std::string>& metrics) {
+  RunSummary summary;
+  summary.label = file.source();
+  summary.date = file.context().date;
+  absl::flat_hash_map<std::string, uint32_t> metric_ids;
+  std::vector<double> values;
+  for (const Benchmark& benchmark : file.benchmarks()) {
+    if (benchmark.iterations.empty()) continue;
+    RunSummary::Benchmark medians;
+    medians.run_name = benchmark.run_name;
+    const std::vector<std::string> names =
+        metrics.empty() ? MetricNames(file, benchmark.iterations) : metrics;
+    for (const std::string& metric : names) {
+      CollectSamples(file, benchmark.iterations, MetricReader(file, metric),
+                     &values);
+      if (values.empty()) continue;
+      auto [it, inserted] = metric_ids.try_emplace(
+          metric, static_cast<uint32_t>(summary.metrics.size()));
+      if (inserted) summary.metrics.push_back(metric);
+      medians.medians.emplace_back(it->second, Median(values));
+    }
+    if (!medians.medians.empty()) {
+      summary.benchmarks.push_back(std::move(medians));
+    }
+  }
+  return summary;
+}
+
+absl::StatusOr<absl::Time> ParseContextDate(const std::string& date) {
+  absl::Time time;
+  std::string error;
+  for (const char* format : {"%Y-%m-%d%ET%H:%M:%S%Ez", "%Y-%m-%d %H:%M:%S"}) {
+    if (absl::ParseTime(format, date, absl::UTCTimeZone(), &time, &error)) {
+      return time;
+    }
+  }
+  return absl::InvalidArgumentError(
+      absl::StrCat("unreadable context date '", date, "'"));
+}
+
+absl::Status SortRunsByDate(std::vector<RunSummary>* runs) {
+  std::vector<std::pair<absl::Time, size_t>> order;
+  for (size_t i = 0; i < runs->size(); ++i) {
+    absl::StatusOr<absl::Time> time = ParseContextDate((*runs)[i].date);
+    if (!time.ok()) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          (*runs)[i].label, ": --by-date: ", time.status().message()));
+    }
+    order.emplace_back(*time, i);
+  }
+  std::stable_sort(
+      order.begin(), order.end(),
+      [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::vector<RunSummary> sorted;
+  sorted.reserve(runs->size());
+  for (const auto& [time, i] : order) sorted.push_back(std::move((*runs)[i]));
+  *runs = std::move(sorted);
+  return absl::OkStatus();
+}
+
+int TrendReport::ChangePointCount() const {
+  int count = 0;
+  for (const Series& s : series)
+    count += static_cast<int>(s.change_points.size());
+  return count;
+}
+
+int TrendReport::RegressionCount() const {
+  int count = 0;
+  for (const Series& s : series) {
+    for (const TrendChangePoint& cp : s.change_points) count += cp.regression;
+  }
+  return count;
+}
+
+absl::StatusOr<TrendReport> AnalyzeTrend(const std::vector<RunSummary>& runs,
+                                         const TrendOptions& options) {
+  std::unique_ptr<std::regex> filter;
+  if (!options.filter.empty()) {
+    try {
+      filter =
+          std::make_unique<std::regex>(options.filter, std::regex::ECMAScript);
+    } catch (const std::regex_error& e) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "bad filter regular expression '", options.filter, "': ", e.what()));
+    }
+  }
+  absl::flat_hash_map<std::string, Direction> directions;
+  for (const auto& [name, direction] : options.directions) {
+    directions[name] = direction;
+  }
+  TrendReport report;
+  report.detector = options.detector;
+  // Series in order of first appearance, one per (benchmark, metric).
+  absl::flat_hash_map<std::string, uint32_t> benchmark_ids;  // -1: filtered
+  absl::flat_hash_map<std::string, uint32_t> metric_ids;
+  std::vector<Metric> metric_kinds;
+  absl::flat_hash_map<std::pair<uint32_t, uint32_t>, size_t> series_index;
+  constexpr uint32_t kFilteredOut = ~uint32_t{0};
+  std::vector<uint32_t> run_metric_ids;
+  for (size_t r = 0; r < runs.size(); ++r) {
+    const RunSummary& run = runs[r];
+    report.runs.push_back(run.label);
+    run_metric_ids.clear();
+    for (const std::string& metric : run.metrics) {
+      auto [it, inserted] = metric_ids.try_emplace(
+          metric, static_cast<uint32_t>(metric_kinds.size()));
+      if (inserted) {
+        Metric kind = ClassifyMetric(metric);
+        if (auto d = directions.find(metric); d != directions.end()) {
+          kind.direction = d->second;
+        }
+        metric_kinds.push_back(std::move(kind));
+      }
+      run_metric_ids.push_back(it->second);
+    }
+    for (const RunSummary::Benchmark& benchmark : run.benchmarks) {
+      auto [b, fresh] = benchmark_ids.try_emplace(
+          benchmark.run_name, static_cast<uint32_t>(benchmark_ids.size()));
+      if (fresh && filter != nullptr &&
+          !std::regex_search(benchmark.run_name, *filter)) {
+        b->second = kFilteredOut;
+      }
+      if (b->second == kFilteredOut) continue;
+      for (const auto& [local_metric, median] : benchmark.medians) {
+        const uint32_t metric = run_metric_ids[local_metric];
+        auto [it, inserted] = series_index.try_emplace(
+            std::make_pair(b->second, metric), report.series.size());
+        if (inserted) {
+          Series series;
+          series.name = benchmark.run_name;
+          series.metric = metric_kinds[metric];
+          report.series.push_back(std::move(series));
+        }
+        Series& series = report.series[it->second];
+        series.points.push_back(median);
+        series.runs.push_back(static_cast<int>(r));
+      }
+    }
+  }
+  ParallelFor(
+      report.series.size(),
+      WorkerCount(options.threads, report.series.size() / 16),
+      [&](size_t i, int) {
+        Series& series = report.series[i];
+        const std::vector<ChangePointStats> found =
+            DetectChangePoints(series.points, options.detector);
+        for (size_t k = 0; k < found.size(); ++k) {
+          const ChangePointStats& stats = found[k];
+          const int begin = k == 0 ? 0 : found[k - 1].index;
+          const int end = k + 1 == found.size()
+                              ? static_cast<int>(series.points.size())
+                              : found[k + 1].index;
+          TrendChangePoint cp;
+          cp.index = stats.index;
+          cp.run = series.runs[stats.index];
+          cp.mean_before = stats.mean_before;
+          cp.mean_after = stats.mean_after;
+          cp.median_before = MedianOfRange(series.points, begin, stats.index);
+          cp.median_after = MedianOfRange(series.points, stats.index, end);
+          cp.change = stats.mean_before == 0
+                          ? 0
+                          : stats.mean_after / stats.mean_before - 1;
+          cp.pvalue = stats.pvalue;
+          cp.regression = IsRegression(series.metric.direction, cp.change);
+          series.change_points.push_back(cp);
+        }
+      });
+  return report;
+}
+
+}  // namespace m8::analysis

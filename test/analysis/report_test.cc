@@ -1,0 +1,143 @@
+// The writers: every format of every report over the same result types.
+
+#include <string>
+
+#include "analysis/budgets.h"
+#include "analysis/compare.h"
+#include "analysis/format.h"
+#include "analysis/reader.h"
+#include "analysis/report_console.h"
+#include "analysis/report_json.h"
+#include "analysis/report_markdown.h"
+#include "analysis/scale.h"
+#include "analysis/summary.h"
+#include "analysis/trend.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "nlohmann/json.hpp"
+#include "test/analysis/test_data.h"
+
+namespace m8::analysis {
+namespace {
+
+using ::m8::analysis::testing::DataPath;
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+class ReportTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    absl::StatusOr<std::vector<ResultsFile>> files = ReadResultsFiles(
+        {DataPath("gbench/base.json"), DataPath("gbench/new.json")});
+    ASSERT_TRUE(files.ok()) << files.status();
+    base_ = std::move((*files)[0]);
+    new_ = std::move((*files)[1]);
+    compare_ = *Compare(base_, new_, {});
+  }
+  ResultsFile base_, new_;
+  CompareReport compare_;
+};
+
+TEST_F(ReportTest, CompareJsonHasTheDocumentedSchema) {
+  const nlohmann::json json = nlohmann::json::parse(ToJson(compare_));
+  ASSERT_TRUE(json["comparisons"].is_array());
+  EXPECT_EQ(json["comparisons"].size(), compare_.comparisons.size());
+  for (const auto& c : json["comparisons"]) {
+    for (const char* key :
+         {"name", "metric", "base_median", "new_median", "ratio", "ci_low",
+          "ci_high", "pvalue", "verdict", "base_n", "new_n"}) {
+      EXPECT_TRUE(c.contains(key)) << key;
+    }
+  }
+  EXPECT_TRUE(json["geomean"]["real_time"]["ratio"].is_number());
+  EXPECT_EQ(json["counts"]["regressed"].get<int>(),
+            compare_.Count(Verdict::kRegressed));
+  // NaN (non-finite counters) is written as null, never as a bare NaN.
+  bool saw_null = false;
+  for (const auto& c : json["comparisons"]) saw_null |= c["pvalue"].is_null();
+  EXPECT_TRUE(saw_null);
+}
+
+TEST_F(ReportTest, ConsoleColourOnlyWhenAsked) {
+  const std::string plain = ToConsole(compare_, {.colour = false});
+  const std::string coloured = ToConsole(compare_, {.colour = true});
+  EXPECT_THAT(plain, Not(HasSubstr("\033[")));
+  EXPECT_THAT(coloured, HasSubstr("\033[31mregressed\033[0m"));
+  EXPECT_THAT(plain, HasSubstr("BM_Work/cells:64"));
+  EXPECT_THAT(plain, HasSubstr("Geometric mean of the ratios"));
+  const std::string changed = ToConsole(compare_, {.only_changed = true});
+  EXPECT_LT(changed.size(), plain.size());
+}
+
+TEST_F(ReportTest, MarkdownIsAPullRequestComment) {
+  const std::string md = ToMarkdown(compare_);
+  EXPECT_THAT(md, HasSubstr("### m8perf compare"));
+  EXPECT_THAT(md, HasSubstr(":warning:"));
+  EXPECT_THAT(md, HasSubstr("| Benchmark | Metric | Base | New | Change |"));
+  EXPECT_THAT(md, HasSubstr("**regressed**"));
+  EXPECT_THAT(md, HasSubstr("<details>"));
+}
+
+TEST_F(ReportTest, EveryReportInEveryFormat) {
+  const std::vector<Budget> budgets = *ParseBudgets(
+      R"({"budgets": [{"benchmark": "BM_Work", "metric": "real_time", "max": "1ns"}]})",
+      "b.json");
+  const CheckReport check = *CheckBudgets(new_, budgets, &base_);
+  const ScaleReport scale = *AnalyzeScalability(base_, {});
+  const SummaryReport summary = *Summarize(base_, {});
+  std::vector<RunSummary> runs = {SummarizeRun(base_, {}),
+                                  SummarizeRun(new_, {})};
+  const TrendReport trend = *AnalyzeTrend(runs, {});
+  for (const std::string& json :
+       {ToJson(check), ToJson(scale), ToJson(summary), ToJson(trend)}) {
+    EXPECT_FALSE(nlohmann::json::parse(json, nullptr, false).is_discarded())
+        << json;
+  }
+  EXPECT_THAT(ToConsole(check, {}), HasSubstr("> max 1.00 ns"));
+  EXPECT_THAT(ToMarkdown(check), HasSubstr(":x:"));
+  EXPECT_THAT(ToConsole(scale, {}), HasSubstr("BM_Shared/real_time/threads:*"));
+  EXPECT_THAT(ToMarkdown(scale), HasSubstr("| Sweep |"));
+  EXPECT_THAT(ToConsole(summary, {}), HasSubstr("BM_Work/cells:512"));
+  EXPECT_THAT(ToMarkdown(summary), HasSubstr("| Benchmark | Reps |"));
+  EXPECT_THAT(ToConsole(trend, {}), HasSubstr("2 runs"));
+  EXPECT_THAT(ToMarkdown(trend), HasSubstr("### m8perf trend"));
+}
+
+TEST(FormatTest, ValuesWithUnits) {
+  EXPECT_EQ(FormatValue(12.345, Unit::kNanoseconds), "12.3 ns");
+  EXPECT_EQ(FormatValue(99.97, Unit::kNanoseconds), "100 ns");
+  EXPECT_EQ(FormatValue(4567, Unit::kNanoseconds), "4.57 us");
+  EXPECT_EQ(FormatValue(1.5e9, Unit::kNanoseconds), "1.50 s");
+  EXPECT_EQ(FormatValue(0.25, Unit::kSeconds), "250 ms");
+  EXPECT_EQ(FormatValue(3.4e6, Unit::kPerSecond), "3.40M/s");
+  EXPECT_EQ(FormatValue(64.0 * 1048576, Unit::kBytes), "64.0 MiB");
+  EXPECT_EQ(FormatValue(4096, Unit::kNone), "4096");
+  EXPECT_EQ(FormatValue(NAN, Unit::kNone), "-");
+  EXPECT_EQ(FormatChange(1.052), "+5.2%");
+  EXPECT_EQ(FormatChange(0.9), "-10.0%");
+  EXPECT_EQ(FormatChange(3.5), "+250%");
+  EXPECT_EQ(FormatPValue(0.03125), "0.0312");
+  EXPECT_EQ(FormatPValue(1e-12), "<1e-09");
+}
+
+TEST(FormatTest, JsonWriterEscapesAndNests) {
+  std::string out;
+  JsonWriter json(&out);
+  json.BeginObject()
+      .Field("s", "a\"b\\c\n\x01")
+      .Field("n", 0.1)
+      .Field("nan", NAN)
+      .Key("list")
+      .BeginArray()
+      .Int(1)
+      .Bool(true)
+      .Null()
+      .EndArray()
+      .EndObject();
+  EXPECT_EQ(
+      out,
+      R"({"s":"a\"b\\c\n\u0001","n":0.1,"nan":null,"list":[1,true,null]})");
+}
+
+}  // namespace
+}  // namespace m8::analysis

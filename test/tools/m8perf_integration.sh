@@ -1,0 +1,24 @@
+#!/bin/sh
+# Integration test on real output of an m8bench binary: run it twice with a
+# small filter, then m8perf compare, summary and check on the two files.
+#   m8perf_integration.sh M8PERF BENCHMARK FILTER WORKDIR
+set -eu
+m8perf=$1
+bench=$2
+filter=$3
+work=$4
+mkdir -p "$work"
+for run in a b; do
+  "$bench" --benchmark_filter="$filter" --benchmark_min_time=0.001 \
+    --benchmark_repetitions=3 --benchmark_out="$work/$run.json" \
+    --benchmark_out_format=json > "$work/$run.log" 2>&1
+done
+"$m8perf" compare "$work/a.json" "$work/b.json"
+"$m8perf" compare "$work/a.json" "$work/b.json" --format=json > "$work/compare.json"
+grep -q '"comparisons":\[{' "$work/compare.json"
+"$m8perf" summary "$work/a.json"
+"$m8perf" scale "$work/a.json" > /dev/null
+# A budget no benchmark can breach: check must pass.
+printf '{"budgets": [{"benchmark": ".", "metric": "real_time", "max": "1000s"}]}' \
+  > "$work/budgets.json"
+"$m8perf" check "$work/b.json" --budgets "$work/budgets.json" --baseline "$work/a.json"

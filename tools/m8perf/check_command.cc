@@ -1,0 +1,58 @@
+// m8perf check RESULTS --budgets FILE [--baseline FILE]
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "analysis/budgets.h"
+#include "analysis/reader.h"
+#include "tools/m8perf/command.h"
+
+namespace m8::perf {
+namespace {
+
+struct CheckArgs {
+  std::string results;
+  std::string budgets;
+  std::string baseline;
+  OutputOptions output;
+};
+
+int RunCheck(const CheckArgs& args, Io& io) {
+  absl::StatusOr<std::vector<analysis::Budget>> budgets =
+      analysis::ReadBudgets(args.budgets);
+  if (!budgets.ok()) return Fail(io, budgets.status());
+  std::vector<std::string> paths = {args.results};
+  if (!args.baseline.empty()) paths.push_back(args.baseline);
+  absl::StatusOr<std::vector<analysis::ResultsFile>> files =
+      analysis::ReadResultsFiles(paths);
+  if (!files.ok()) return Fail(io, files.status());
+  absl::StatusOr<analysis::CheckReport> report = analysis::CheckBudgets(
+      (*files)[0], *budgets, files->size() > 1 ? &(*files)[1] : nullptr);
+  if (!report.ok()) return Fail(io, report.status());
+  Emit(*report, args.output, io);
+  return report->HasBreach() ? kExitFailed : kExitOk;
+}
+
+}  // namespace
+
+Command CheckCommand() {
+  return Command{
+      "check",
+      "Check results against budgets (max, min, max relative change against "
+      "a baseline); exit 1 on any breach.",
+      [](CLI::App& app) -> Action {
+        auto args = std::make_shared<CheckArgs>();
+        app.add_option("RESULTS", args->results, "Results to check (JSON)")
+            ->required();
+        app.add_option("--budgets", args->budgets,
+                       "Budgets file (JSON; see analysis/README.md)")
+            ->required();
+        app.add_option("--baseline", args->baseline,
+                       "Baseline results for max_change budgets");
+        AddOutputOptions(app, &args->output);
+        return [args](Io& io) { return RunCheck(*args, io); };
+      }};
+}
+
+}  // namespace m8::perf

@@ -1,0 +1,118 @@
+// m8perf compare BASE NEW
+
+#include <iterator>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_split.h"
+#include "analysis/compare.h"
+#include "analysis/reader.h"
+#include "tools/m8perf/command.h"
+
+namespace m8::perf {
+namespace {
+
+using analysis::CompareOptions;
+
+struct CompareArgs {
+  std::string base;  // "a.json,b.json": pool the repetitions of several runs
+  std::string contender;
+  CompareOptions options;
+  std::vector<std::string> directions;  // NAME=lower|higher|neutral
+  OutputOptions output;
+  bool fail_on_regression = false;
+  bool only_changed = false;
+};
+
+int RunCompare(const CompareArgs& args, Io& io) {
+  CompareOptions options = args.options;
+  absl::StatusOr<std::vector<std::pair<std::string, analysis::Direction>>>
+      directions = ParseDirections(args.directions);
+  if (!directions.ok()) return Fail(io, directions.status());
+  options.directions = *std::move(directions);
+  const std::vector<std::string> base_paths = absl::StrSplit(args.base, ',');
+  const std::vector<std::string> contender_paths =
+      absl::StrSplit(args.contender, ',');
+  std::vector<std::string> paths = base_paths;
+  paths.insert(paths.end(), contender_paths.begin(), contender_paths.end());
+  absl::StatusOr<std::vector<analysis::ResultsFile>> files =
+      analysis::ReadResultsFiles(paths, options.threads);
+  if (!files.ok()) return Fail(io, files.status());
+  auto split = files->begin() + static_cast<long>(base_paths.size());
+  const analysis::ResultsFile base =
+      analysis::PoolRepetitions({std::make_move_iterator(files->begin()),
+                                 std::make_move_iterator(split)});
+  const analysis::ResultsFile contender = analysis::PoolRepetitions(
+      {std::make_move_iterator(split), std::make_move_iterator(files->end())});
+  absl::StatusOr<analysis::CompareReport> report =
+      analysis::Compare(base, contender, options);
+  if (!report.ok()) return Fail(io, report.status());
+  Emit(*report, args.output, io, args.only_changed);
+  if (args.fail_on_regression && report->HasRegression()) return kExitFailed;
+  return kExitOk;
+}
+
+}  // namespace
+
+Command CompareCommand() {
+  return Command{
+      "compare",
+      "Compare two results files benchmark by benchmark (real_time, cpu_time "
+      "and every counter): medians, ratio with bootstrap CI, Mann-Whitney "
+      "p-value, verdict.",
+      [](CLI::App& app) -> Action {
+        auto args = std::make_shared<CompareArgs>();
+        app.add_option("BASE", args->base,
+                       "Baseline results (JSON); a,b,c pools the repetitions "
+                       "of several runs")
+            ->required();
+        app.add_option("NEW", args->contender,
+                       "New results (JSON); a,b,c pools several runs")
+            ->required();
+        app.add_option("--alpha", args->options.alpha,
+                       "Significance level of the Mann-Whitney U test")
+            ->check(CLI::Range(0.0, 1.0))
+            ->capture_default_str();
+        app.add_option("--noise", args->options.noise,
+                       "Noise band: relative changes whose whole CI stays "
+                       "within ±noise count as unchanged")
+            ->check(CLI::Range(0.0, 10.0))
+            ->capture_default_str();
+        app.add_option("--metrics", args->options.metrics,
+                       "Metrics to compare (comma-separated); default: "
+                       "real_time, cpu_time and every counter")
+            ->delimiter(',');
+        app.add_option("--filter", args->options.filter,
+                       "Only benchmarks whose run_name matches this regular "
+                       "expression (ECMAScript, searched)");
+        app.add_option("--direction", args->directions,
+                       "Override a metric's direction: NAME=lower|higher|"
+                       "neutral (repeatable)");
+        app.add_flag("--include-aggregates", args->options.include_aggregates,
+                     "Also compare aggregate entries (mean, median, ...) by "
+                     "name, as compare.py does");
+        app.add_option("--resamples", args->options.bootstrap.resamples,
+                       "Bootstrap resamples per side")
+            ->check(CLI::Range(100, 10000000))
+            ->capture_default_str();
+        app.add_option("--confidence", args->options.bootstrap.confidence,
+                       "Confidence level of the ratio interval")
+            ->check(CLI::Range(0.5, 0.9999))
+            ->capture_default_str();
+        app.add_option("--seed", args->options.bootstrap.seed, "Bootstrap seed")
+            ->capture_default_str();
+        app.add_option("--threads", args->options.threads,
+                       "Worker threads (0: one per core)")
+            ->check(CLI::Range(0, 1024))
+            ->capture_default_str();
+        app.add_flag("--fail-on-regression", args->fail_on_regression,
+                     "Exit with status 1 when any comparison regressed");
+        app.add_flag("--only-changed", args->only_changed,
+                     "Console: leave out unchanged rows");
+        AddOutputOptions(app, &args->output);
+        return [args](Io& io) { return RunCompare(*args, io); };
+      }};
+}
+
+}  // namespace m8::perf

@@ -1,0 +1,66 @@
+// m8perf summary RESULTS [--targets FILE]
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "analysis/reader.h"
+#include "analysis/summary.h"
+#include "tools/m8perf/command.h"
+
+namespace m8::perf {
+namespace {
+
+struct SummaryArgs {
+  std::string results;
+  std::string targets;
+  std::string filter;
+  bool fail_on_miss = false;
+  OutputOptions output;
+};
+
+int RunSummary(const SummaryArgs& args, Io& io) {
+  std::vector<analysis::Target> targets;
+  if (!args.targets.empty()) {
+    absl::StatusOr<std::vector<analysis::Target>> read =
+        analysis::ReadTargets(args.targets);
+    if (!read.ok()) return Fail(io, read.status());
+    targets = *std::move(read);
+  }
+  absl::StatusOr<analysis::ResultsFile> file =
+      analysis::ReadResultsFile(args.results);
+  if (!file.ok()) return Fail(io, file.status());
+  absl::StatusOr<analysis::SummaryReport> report =
+      analysis::Summarize(*file, targets, args.filter);
+  if (!report.ok()) return Fail(io, report.status());
+  Emit(*report, args.output, io);
+  const bool missed = report->Count(analysis::TargetStatus::kFail) > 0 ||
+                      report->Count(analysis::TargetStatus::kMissing) > 0;
+  return args.fail_on_miss && missed ? kExitFailed : kExitOk;
+}
+
+}  // namespace
+
+Command SummaryCommand() {
+  return Command{
+      "summary",
+      "Summarise one results file (median times, items_per_second, latency "
+      "counters) and evaluate target ratios from a targets file.",
+      [](CLI::App& app) -> Action {
+        auto args = std::make_shared<SummaryArgs>();
+        app.add_option("RESULTS", args->results, "Results file (JSON)")
+            ->required();
+        app.add_option("--targets", args->targets,
+                       "Targets file (JSON; see analysis/README.md)");
+        app.add_option("--filter", args->filter,
+                       "Only benchmarks whose run_name matches this regular "
+                       "expression (targets are evaluated regardless)");
+        app.add_flag("--fail-on-miss", args->fail_on_miss,
+                     "Exit with status 1 when a target is missed or not "
+                     "measured");
+        AddOutputOptions(app, &args->output);
+        return [args](Io& io) { return RunSummary(*args, io); };
+      }};
+}
+
+}  // namespace m8::perf

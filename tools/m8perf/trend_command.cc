@@ -1,0 +1,120 @@
+// m8perf trend RUN...
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "analysis/parallel.h"
+#include "analysis/reader.h"
+#include "analysis/trend.h"
+#include "tools/m8perf/command.h"
+
+namespace m8::perf {
+namespace {
+
+struct TrendArgs {
+  std::vector<std::string> runs;
+  bool by_date = false;
+  std::vector<std::string> metrics;
+  std::vector<std::string> directions;
+  analysis::TrendOptions options;
+  bool fail_on_regression = false;
+  OutputOptions output;
+};
+
+int RunTrend(const TrendArgs& args, Io& io) {
+  analysis::TrendOptions options = args.options;
+  absl::StatusOr<std::vector<std::pair<std::string, analysis::Direction>>>
+      directions = ParseDirections(args.directions);
+  if (!directions.ok()) return Fail(io, directions.status());
+  options.directions = *std::move(directions);
+  // Each file is read and reduced to its medians on a worker, so the history
+  // never sits in memory as parsed files.
+  std::vector<analysis::RunSummary> runs(args.runs.size());
+  std::vector<absl::Status> errors(args.runs.size());
+  analysis::ParallelFor(
+      args.runs.size(),
+      analysis::WorkerCount(options.threads, args.runs.size()),
+      [&](size_t i, int) {
+        absl::StatusOr<analysis::ResultsFile> file =
+            analysis::ReadResultsFile(args.runs[i], {.keep_aggregates = false});
+        if (!file.ok()) {
+          errors[i] = file.status();
+          return;
+        }
+        runs[i] = analysis::SummarizeRun(*file, args.metrics);
+      });
+  for (const absl::Status& error : errors) {
+    if (!error.ok()) return Fail(io, error);
+  }
+  if (args.by_date) {
+    if (absl::Status sorted = analysis::SortRunsByDate(&runs); !sorted.ok()) {
+      return Fail(io, sorted);
+    }
+  }
+  absl::StatusOr<analysis::TrendReport> report =
+      analysis::AnalyzeTrend(runs, options);
+  if (!report.ok()) return Fail(io, report.status());
+  Emit(*report, args.output, io);
+  if (args.fail_on_regression && report->RegressionCount() > 0) {
+    return kExitFailed;
+  }
+  return kExitOk;
+}
+
+}  // namespace
+
+Command TrendCommand() {
+  return Command{
+      "trend",
+      "Find change points in a history of runs: one series per (benchmark, "
+      "metric) of per-run medians, E-divisive means with t-tests (Otava).",
+      [](CLI::App& app) -> Action {
+        auto args = std::make_shared<TrendArgs>();
+        app.add_option("RUN", args->runs,
+                       "Results files, oldest first (or any order with "
+                       "--by-date)")
+            ->required();
+        app.add_flag("--by-date", args->by_date,
+                     "Order runs by their context date instead of the order "
+                     "given");
+        app.add_option("--metrics", args->metrics,
+                       "Metrics to track (comma-separated); default: all")
+            ->delimiter(',');
+        app.add_option("--filter", args->options.filter,
+                       "Only benchmarks whose run_name matches this regular "
+                       "expression");
+        app.add_option("--direction", args->directions,
+                       "Override a metric's direction: NAME=lower|higher|"
+                       "neutral (repeatable)");
+        app.add_option("--window", args->options.detector.window,
+                       "Points per sliding window")
+            ->check(CLI::Range(3, 100000))
+            ->capture_default_str();
+        app.add_option("--max-pvalue", args->options.detector.max_pvalue,
+                       "Significance a change point must reach")
+            ->check(CLI::Range(0.0, 1.0))
+            ->capture_default_str();
+        app.add_option("--min-magnitude", args->options.detector.min_magnitude,
+                       "Smallest relative change reported (0.01 ignores "
+                       "sub-1% steps)")
+            ->check(CLI::Range(0.0, 100.0))
+            ->capture_default_str();
+        app.add_option("--min-segment", args->options.detector.min_segment,
+                       "Fewest points on either side of a change point "
+                       "within its segment (1 as Otava; 5 or 6 keeps single "
+                       "outliers from reading as steps)")
+            ->check(CLI::Range(1, 100000))
+            ->capture_default_str();
+        app.add_option("--threads", args->options.threads,
+                       "Worker threads (0: one per core)")
+            ->check(CLI::Range(0, 1024))
+            ->capture_default_str();
+        app.add_flag("--fail-on-regression", args->fail_on_regression,
+                     "Exit with status 1 when a change point is a regression");
+        AddOutputOptions(app, &args->output);
+        return [args](Io& io) { return RunTrend(*args, io); };
+      }};
+}
+
+}  // namespace m8::perf
