@@ -10,7 +10,9 @@ if(M8_SANITIZE)
   if(NOT M8_SANITIZE MATCHES "^(address,undefined|undefined,address|address|undefined|thread)$")
     message(FATAL_ERROR "M8_SANITIZE must be 'address,undefined' or 'thread', got '${M8_SANITIZE}'")
   endif()
-  add_compile_options(-fsanitize=${M8_SANITIZE} -fno-omit-frame-pointer -g)
+  # -O1 -g1: fast to build, fast enough to run, and line tables for the
+  # sanitizers' stack traces.
+  add_compile_options(-fsanitize=${M8_SANITIZE} -fno-omit-frame-pointer -O1 -g1)
   if(M8_SANITIZE MATCHES "undefined")
     add_compile_options(-fno-sanitize-recover=undefined)
   endif()

@@ -14,6 +14,9 @@ function(m8_add_test)
     set(T_TIMEOUT 300)
   endif()
   add_test(NAME ${T_NAME} COMMAND ${T_NAME})
+  if("concurrent" IN_LIST T_LABELS)
+    add_dependencies(m8_concurrent_tests ${T_NAME})
+  endif()
   set_tests_properties(${T_NAME} PROPERTIES
     LABELS "${T_LABELS}" TIMEOUT ${T_TIMEOUT}
     ENVIRONMENT "M8_TEST_DATA=${PROJECT_SOURCE_DIR}/test/data")
