@@ -221,7 +221,7 @@ OpenLoopResult RunOpenLoop(
                      outcome == OpOutcome::kResourceExhausted;
     result.exhausted += outcome == OpOutcome::kResourceExhausted;
     if (windows) {
-      windows->Record(latency_ns, outcome);
+      // The operation belongs to the window it completed in.
       if (now - start >= window_end_ns) {
         if (!windows->CloseUpTo(now - start, observer)) {
           result.stopped = true;
@@ -229,6 +229,7 @@ OpenLoopResult RunOpenLoop(
         }
         window_end_ns = windows->window_end_ns();
       }
+      windows->Record(latency_ns, outcome);
     }
   }
   result.elapsed_ns = now - start;
