@@ -69,7 +69,7 @@ absl::StatusOr<std::shared_ptr<const OpStream>> ThreadStream(
   if (scenario.hot_fraction >= 1.0) {
     return LoadStream(cells, MixOf(scenario), KeyDistribution::kUniform, seed);
   }
-  const size_t count = StreamLength();
+  const size_t count = StreamLength(MixOf(scenario));
   return ResourceCache::Global().GetOrBuild<const OpStream>(
       absl::StrCat("load/stream/", cells, "/", scenario.name, "/hot/",
                    scenario.hot_fraction, "/", seed, "/", count),

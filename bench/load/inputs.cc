@@ -37,8 +37,9 @@ absl::Status Fill(GridT& grid, const CellPopulation& population) {
 
 }  // namespace
 
-size_t StreamLength() {
-  return Settings().smoke ? size_t{1} << 12 : size_t{1} << 20;
+size_t StreamLength(const Mix& mix) {
+  const int bits = mix.share(OpKind::kScan) > 0.0 ? 15 : 20;
+  return size_t{1} << (Settings().smoke ? bits - 8 : bits);
 }
 
 absl::StatusOr<std::shared_ptr<const CellPopulation>> LoadPopulation(
@@ -97,7 +98,7 @@ absl::StatusOr<std::shared_ptr<ConcurrentGrid>> LoadConcurrentGrid(
 
 absl::StatusOr<std::shared_ptr<const OpStream>> LoadStream(
     size_t cells, const Mix& mix, KeyDistribution distribution, uint64_t seed) {
-  const size_t count = StreamLength();
+  const size_t count = StreamLength(mix);
   return Cached<const OpStream>(
       absl::StrCat("load/stream/", cells, "/", mix.name, "/",
                    DistributionName(distribution), "/", seed, "/", count),

@@ -36,8 +36,11 @@ inline constexpr uint64_t kLoadSeed = 0x6d38'6c6f'6164;  // "m8load"
 // Cells kept aside for inserts (absent() of the population).
 inline constexpr size_t kInsertCells = size_t{1} << 17;
 
-// Operations per pre-drawn stream: 2^20 (2^12 in smoke mode).
-size_t StreamLength();
+// Operations per pre-drawn stream of `mix`: 2^20 (2^12 in smoke mode), or
+// 2^15 for a mix with scans (2^9 in smoke mode), whose operations each read
+// about 50 cells, so that one replay of any stream takes well under a
+// second.
+size_t StreamLength(const Mix& mix);
 
 absl::StatusOr<std::shared_ptr<const CellPopulation>> LoadPopulation(
     size_t cells);
@@ -54,7 +57,7 @@ absl::StatusOr<std::shared_ptr<Grid>> LoadGrid(size_t cells);
 absl::StatusOr<std::shared_ptr<ConcurrentGrid>> LoadConcurrentGrid(
     size_t cells, size_t shards);
 
-// DrawOpStream(LoadPopulation(cells), ...) of StreamLength() operations.
+// DrawOpStream(LoadPopulation(cells), ...) of StreamLength(mix) operations.
 absl::StatusOr<std::shared_ptr<const OpStream>> LoadStream(
     size_t cells, const Mix& mix, KeyDistribution distribution, uint64_t seed);
 

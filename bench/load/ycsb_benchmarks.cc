@@ -2,7 +2,8 @@
 // key distribution (Load/YCSB_A/zipfian/cells:1048576, ...), one operation
 // per iteration, as fast as one thread goes.
 //
-// Each benchmark replays a pre-drawn stream of 2^20 operations (workload.h)
+// Each benchmark replays a pre-drawn stream of 2^20 operations (2^15 for
+// YCSB E, whose scans read about 50 cells each; workload.h)
 // on the shared load grid; a stream with inserts (D, E) is undone with the
 // timer paused after every replay (TimeBatches), so that every replay
 // starts from the loaded cells and latest keeps following the inserts of
