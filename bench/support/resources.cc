@@ -91,6 +91,15 @@ absl::StatusOr<int64_t> ReadPeakRssBytes() {
   return *kib * 1024;
 }
 
+absl::StatusOr<int64_t> ReadRssBytes() {
+  constexpr char kPath[] = "/proc/self/status";
+  absl::StatusOr<std::string> text = ReadProcFile(kPath);
+  if (!text.ok()) return text.status();
+  absl::StatusOr<int64_t> kib = FindField(*text, "VmRSS", kPath);
+  if (!kib.ok()) return kib.status();
+  return *kib * 1024;
+}
+
 absl::Status ResetPeakRss() {
   constexpr char kPath[] = "/proc/self/clear_refs";
   const int fd = open(kPath, O_WRONLY | O_CLOEXEC);

@@ -48,6 +48,8 @@ absl::StatusOr<ProcessIo> ReadProcessIo();
 
 // VmHWM of /proc/self/status, in bytes.
 absl::StatusOr<int64_t> ReadPeakRssBytes();
+// VmRSS of /proc/self/status (the resident set now), in bytes.
+absl::StatusOr<int64_t> ReadRssBytes();
 // Resets VmHWM to the current RSS (writes "5" to /proc/self/clear_refs,
 // Linux 4.0+). Errors when the kernel or the sandbox does not allow it.
 absl::Status ResetPeakRss();

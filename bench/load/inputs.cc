@@ -1,0 +1,127 @@
+#include "bench/load/inputs.h"
+
+#include <map>
+#include <mutex>
+
+#include "absl/strings/str_cat.h"
+#include "bench/support/config.h"
+#include "bench/support/resource_cache.h"
+
+namespace m8::bench {
+namespace {
+
+// Bytes per cell of a filled grid, for the cache budget (as bench/grid
+// measured: a 32-byte cell in a brick, its index entry, table and
+// allocator slack).
+constexpr size_t kGridBytesPerCell = 144;
+
+template <typename T>
+absl::StatusOr<std::shared_ptr<T>> Cached(
+    const std::string& key, size_t bytes,
+    absl::FunctionRef<absl::StatusOr<std::shared_ptr<T>>()> build) {
+  return ResourceCache::Global().GetOrBuild<T>(key, bytes, build);
+}
+
+template <typename GridT>
+absl::Status Fill(GridT& grid, const CellPopulation& population) {
+  for (size_t i = 0; i < population.size(); ++i) {
+    absl::Status s = grid.Put(population.present()[i], population.WaveOf(i));
+    if (!s.ok()) {
+      return absl::Status(s.code(),
+                          absl::StrCat("filling a grid of ", population.size(),
+                                       " cells: ", s.message()));
+    }
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+size_t StreamLength(const Mix& mix) {
+  const int bits = mix.share(OpKind::kScan) > 0.0 ? 15 : 20;
+  return size_t{1} << (Settings().smoke ? bits - 8 : bits);
+}
+
+absl::StatusOr<std::shared_ptr<const CellPopulation>> LoadPopulation(
+    size_t cells) {
+  return Cached<const CellPopulation>(
+      absl::StrCat("load/population/", cells),
+      (cells + kInsertCells) * sizeof(Coord),
+      [&]() -> absl::StatusOr<std::shared_ptr<const CellPopulation>> {
+        if (cells == 0 || cells > (size_t{1} << 30)) {
+          return absl::InvalidArgumentError(
+              absl::StrCat("fill size ", cells, " is out of range"));
+        }
+        return std::make_shared<const CellPopulation>(cells, kInsertCells,
+                                                      kLoadSeed);
+      });
+}
+
+absl::StatusOr<std::shared_ptr<Grid>> LoadGrid(size_t cells) {
+  const GridOptions& options = Settings().options.grid;
+  return Cached<Grid>(
+      absl::StrCat("load/grid/", cells, "/", GridOptionsKey(options)),
+      cells * kGridBytesPerCell,
+      [&]() -> absl::StatusOr<std::shared_ptr<Grid>> {
+        absl::StatusOr<std::shared_ptr<const CellPopulation>> population =
+            LoadPopulation(cells);
+        if (!population.ok()) return population.status();
+        absl::StatusOr<Grid> grid = Grid::Create(options);
+        if (!grid.ok()) return grid.status();
+        auto shared = std::make_shared<Grid>(*std::move(grid));
+        shared->Reserve(cells + cells / 16);
+        if (absl::Status s = Fill(*shared, **population); !s.ok()) return s;
+        return shared;
+      });
+}
+
+absl::StatusOr<std::shared_ptr<ConcurrentGrid>> LoadConcurrentGrid(
+    size_t cells, size_t shards) {
+  ConcurrentGridOptions options = Settings().options;
+  options.shard_count = shards;
+  return Cached<ConcurrentGrid>(
+      absl::StrCat("load/concurrent/", cells, "/", shards, "/",
+                   GridOptionsKey(options.grid)),
+      cells * kGridBytesPerCell,
+      [&]() -> absl::StatusOr<std::shared_ptr<ConcurrentGrid>> {
+        absl::StatusOr<std::shared_ptr<const CellPopulation>> population =
+            LoadPopulation(cells);
+        if (!population.ok()) return population.status();
+        absl::StatusOr<std::unique_ptr<ConcurrentGrid>> grid =
+            ConcurrentGrid::Create(options);
+        if (!grid.ok()) return grid.status();
+        std::shared_ptr<ConcurrentGrid> shared = *std::move(grid);
+        if (absl::Status s = Fill(*shared, **population); !s.ok()) return s;
+        return shared;
+      });
+}
+
+absl::StatusOr<std::shared_ptr<const OpStream>> LoadStream(
+    size_t cells, const Mix& mix, KeyDistribution distribution, uint64_t seed) {
+  const size_t count = StreamLength(mix);
+  return Cached<const OpStream>(
+      absl::StrCat("load/stream/", cells, "/", mix.name, "/",
+                   DistributionName(distribution), "/", seed, "/", count),
+      count * sizeof(Op),
+      [&]() -> absl::StatusOr<std::shared_ptr<const OpStream>> {
+        absl::StatusOr<std::shared_ptr<const CellPopulation>> population =
+            LoadPopulation(cells);
+        if (!population.ok()) return population.status();
+        absl::StatusOr<OpStream> stream =
+            DrawOpStream(**population, mix, distribution, count, seed);
+        if (!stream.ok()) return stream.status();
+        return std::make_shared<const OpStream>(*std::move(stream));
+      });
+}
+
+double CalibratedCapacity(const std::string& key,
+                          absl::FunctionRef<double()> measure) {
+  static std::mutex mu;
+  static auto* capacities = new std::map<std::string, double>();
+  std::lock_guard<std::mutex> lock(mu);
+  auto it = capacities->find(key);
+  if (it == capacities->end()) it = capacities->emplace(key, measure()).first;
+  return it->second;
+}
+
+}  // namespace m8::bench

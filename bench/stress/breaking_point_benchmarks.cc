@@ -1,0 +1,200 @@
+// The breaking point of a Grid under open-loop load
+// (Stress/BreakingPoint/YCSB_B, Stress/BreakingPoint/YCSB_A): the offered
+// rate steps up from half the calibrated closed-loop capacity, by 25% a
+// step, until the FailureDetector trips (its defaults: p99 above 10 ms for 3
+// consecutive windows, achieved below 90% of offered, more than 1% errors;
+// and the grid full or RSS 1 GiB above where the search started), at most
+// 16 steps.
+//
+// Each step is an open-loop run at a constant rate of three 100 ms windows
+// (2 ms in smoke mode); the detector sees every window and stops the run
+// when it trips. Counters: breaking_rate (the offered rate of the step that
+// tripped; 0 when none did), last_good_rate (the step before it), steps,
+// capacity_rate, and the latency percentiles of the last step that held
+// (none when the first step tripped).
+// The label gives the reason. The manual time of an iteration is the whole
+// search's wall time.
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "bench/load/inputs.h"
+#include "bench/load/mix.h"
+#include "bench/load/open_loop.h"
+#include "bench/load/profile.h"
+#include "bench/load/workload.h"
+#include "bench/stress/failure_detector.h"
+#include "bench/support/config.h"
+#include "bench/support/fixture.h"
+#include "bench/support/latency.h"
+#include "bench/support/resources.h"
+#include "benchmark/benchmark.h"
+
+namespace m8::bench {
+namespace {
+
+using benchmark::State;
+
+constexpr double kStartFraction = 0.5;  // Of the calibrated capacity.
+constexpr double kStepFactor = 1.25;
+constexpr int kMaxSteps = 16;       // 0.5 * 1.25^15 = 14x capacity.
+constexpr int kWindowsPerStep = 3;  // As many as the latency trip needs.
+constexpr int64_t kRssHeadroomBytes = int64_t{1} << 30;
+
+double WindowSeconds() { return Settings().smoke ? 0.002 : 0.1; }
+
+struct BreakingInputs {
+  std::shared_ptr<Grid> grid;
+  std::shared_ptr<const OpStream> stream;
+  double capacity = 0.0;
+};
+
+// What one search found.
+struct Search {
+  double breaking_rate = 0.0;
+  double last_good_rate = 0.0;
+  int steps = 0;
+  std::string reason;
+  LatencyHistogram last_good_latency;
+  int64_t elapsed_ns = 0;
+  uint64_t completed = 0;
+};
+
+class BreakingPointFixture : public InputsFixture<BreakingInputs> {
+ public:
+  explicit BreakingPointFixture(const Mix& mix)
+      : InputsFixture(absl::StrCat("Stress/BreakingPoint/", mix.name)),
+        mix_(mix) {}
+
+ private:
+  absl::StatusOr<BreakingInputs> Build(const State&) override {
+    const size_t cells = FillCells(kLoadCells);
+    BreakingInputs in;
+    absl::StatusOr<std::shared_ptr<Grid>> grid = LoadGrid(cells);
+    if (!grid.ok()) return grid.status();
+    in.grid = *std::move(grid);
+    absl::StatusOr<std::shared_ptr<const OpStream>> stream =
+        LoadStream(cells, mix_, KeyDistribution::kZipfian, kLoadSeed);
+    if (!stream.ok()) return stream.status();
+    in.stream = *std::move(stream);
+    if (in.stream->inserts > 0) {
+      return absl::InvalidArgumentError(
+          "the breaking point replays its stream: a mix without inserts");
+    }
+    // The same key as Load/Profile's calibration of this workload.
+    in.capacity = CalibratedCapacity(
+        absl::StrCat("profile/", cells, "/", mix_.name), [&] {
+          const bool smoke = Settings().smoke;
+          const Op* ops = in.stream->ops.data();
+          const size_t mask = in.stream->ops.size() - 1;
+          OpExecutor<Grid> executor(*in.grid, kLoadSeed);
+          auto op = [&](uint64_t i) { return executor.Run(ops[i & mask]); };
+          SteadyClock clock;
+          MeasureCapacity(clock, smoke ? 0.001 : 0.05, op);  // Warm-up.
+          return MeasureCapacity(clock, smoke ? 0.002 : 0.2, op);
+        });
+    return in;
+  }
+
+  Search Run(BreakingInputs& in) {
+    const Op* ops = in.stream->ops.data();
+    const size_t mask = in.stream->ops.size() - 1;
+    OpExecutor<Grid> executor(*in.grid, kLoadSeed);
+    SteadyClock clock;
+    const double window = WindowSeconds();
+    FailureDetector detector(FailureDetectorOptions{
+        .rss_budget_bytes = ReadRssBytes().value_or(0) + kRssHeadroomBytes});
+    Search search;
+    LatencyHistogram latency;
+    uint64_t next = 0;
+    double rate = kStartFraction * in.capacity;
+    const int64_t start = clock.Now();
+    for (; search.steps < kMaxSteps; ++search.steps, rate *= kStepFactor) {
+      absl::StatusOr<std::unique_ptr<LoadProfile>> profile =
+          MakeProfile({.shape = ProfileShape::kConstant, .rate = rate},
+                      kWindowsPerStep * window);
+      if (!profile.ok()) {
+        search.reason = std::string(profile.status().message());
+        break;
+      }
+      latency.Clear();
+      const OpenLoopResult run = RunOpenLoop(
+          **profile,
+          OpenLoopOptions{.window = window,
+                          .max_overrun = kWindowsPerStep * window},
+          clock, latency,
+          [&](uint64_t i) { return executor.Run(ops[(next + i) & mask]); },
+          [&](const WindowStats& w) {
+            return !detector.Observe(SignalsOf(w, ReadRssBytes().value_or(0)));
+          });
+      next += run.completed;
+      search.completed += run.completed;
+      if (detector.tripped()) {
+        search.breaking_rate = rate;
+        ++search.steps;
+        break;
+      }
+      search.last_good_rate = rate;
+      search.last_good_latency = latency;
+    }
+    search.elapsed_ns = clock.Now() - start;
+    search.reason =
+        detector.tripped()
+            ? absl::StrFormat(
+                  "tripped at %.3g ops/s (%.3g x capacity) in "
+                  "step %d: %s",
+                  search.breaking_rate, search.breaking_rate / in.capacity,
+                  search.steps, detector.Describe())
+            : absl::StrFormat("held up to %.3g ops/s over %d steps",
+                              search.last_good_rate, search.steps);
+    return search;
+  }
+
+  void Measure(State& state, BreakingInputs& in) override {
+    double breaking = 0.0;
+    double last_good = 0.0;
+    double steps = 0.0;
+    uint64_t completed = 0;
+    Search last;
+    ResourceMeter meter(state);
+    for (auto _ : state) {
+      last = Run(in);
+      state.SetIterationTime(static_cast<double>(last.elapsed_ns) * 1e-9);
+      breaking += last.breaking_rate;
+      last_good += last.last_good_rate;
+      steps += last.steps;
+      completed += last.completed;
+    }
+    meter.Finish(state);
+    using benchmark::Counter;
+    state.SetItemsProcessed(static_cast<int64_t>(completed));
+    state.counters["breaking_rate"] =
+        Counter(breaking, Counter::kAvgIterations);
+    state.counters["last_good_rate"] =
+        Counter(last_good, Counter::kAvgIterations);
+    state.counters["steps"] = Counter(steps, Counter::kAvgIterations);
+    state.counters["capacity_rate"] = in.capacity;
+    if (last.last_good_latency.count() > 0) {
+      ReportPercentiles(state, last.last_good_latency);
+    }
+    state.SetLabel(absl::StrCat(
+        last.reason,
+        absl::StrFormat("; capacity %.3g ops/s (%s zipfian, calibrated closed "
+                        "loop)",
+                        in.capacity, mix_.name)));
+  }
+
+  Mix mix_;
+};
+
+const bool kRegistered = [] {
+  for (char letter : {'B', 'A'}) {
+    RegisterFixture<BreakingPointFixture>(*YcsbMix(letter))->UseManualTime();
+  }
+  return true;
+}();
+
+}  // namespace
+}  // namespace m8::bench
