@@ -1,6 +1,7 @@
 #include "grid/grid.h"
 
 #include <algorithm>
+#include <bit>
 #include <cassert>
 #include <cmath>
 #include <limits>
@@ -30,6 +31,24 @@ float WrapPhase(float phase) {
   float wrapped = static_cast<float>(p - kPi);
   if (wrapped >= kPiF) wrapped = -kPiF;
   return wrapped;
+}
+
+// ln(x) for x >= 1, rounded down by at most 2e-5: enough for the sweep's
+// expiry filter, and several times cheaper than std::log. With x = 2^e m,
+// m in [1, 2), ln m = 2 atanh(t), t = (m - 1) / (m + 1) in [0, 1/3]; the
+// series is cut after t^7, and every dropped term is positive, so the
+// result never exceeds ln x.
+double LnLowerBound(double x) {
+  constexpr double kLn2 = 0.69314718055994530942;
+  const auto bits = std::bit_cast<uint64_t>(x);
+  const int exponent = static_cast<int>((bits >> 52) & 0x7ff) - 1023;
+  const double m = std::bit_cast<double>((bits & 0x000fffffffffffffULL) |
+                                         0x3ff0000000000000ULL);
+  const double t = (m - 1.0) / (m + 1.0);
+  const double t2 = t * t;
+  const double ln_m =
+      2.0 * t * (1.0 + t2 * (1.0 / 3 + t2 * (1.0 / 5 + t2 * (1.0 / 7))));
+  return exponent * kLn2 + ln_m - 1e-12;
 }
 
 // A candidate for the top k of a Resonance query: higher score first, then
@@ -125,7 +144,10 @@ void Grid::SetNow(absl::Duration now) {
 
 // ---- Cells ----------------------------------------------------------------
 
-absl::StatusOr<Wave> Grid::Prepare(const Wave& w) const {
+namespace {
+
+// Why `w` cannot be stored; only called once a check has failed.
+absl::Status MalformedWave(const Wave& w) {
   if (!(std::isfinite(w.amplitude) && w.amplitude >= 0.0f)) {
     return absl::InvalidArgumentError(absl::StrCat(
         "wave amplitude must be finite and >= 0, got ", w.amplitude));
@@ -141,22 +163,27 @@ absl::StatusOr<Wave> Grid::Prepare(const Wave& w) const {
     return absl::InvalidArgumentError(absl::StrCat(
         "wave decay_tau must be > 0 (or +inf), got ", w.decay_tau));
   }
-  if (w.importance > kPermanentImportance) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("wave importance must be in [0, 15], got ", w.importance));
-  }
-  Wave prepared = w;
-  prepared.frequency = std::clamp(w.frequency, 0.0f, kMaxFrequency);
-  prepared.phase = WrapPhase(w.phase);
-  prepared.touched = now_ms_;
-  return prepared;
+  return absl::InvalidArgumentError(
+      absl::StrCat("wave importance must be in [0, 15], got ", w.importance));
 }
 
-absl::Status Grid::CheckCapacity(uint32_t key) const {
-  if (options_.max_cells == 0 || store_.size() < options_.max_cells ||
-      store_.Find(key) != nullptr) {
-    return absl::OkStatus();
-  }
+}  // namespace
+
+absl::Status Grid::Prepare(const Wave& w, Wave* out) const {
+  const bool well_formed = std::isfinite(w.amplitude) && w.amplitude >= 0.0f &&
+                           !std::isnan(w.frequency) && std::isfinite(w.phase) &&
+                           w.decay_tau > 0.0f &&
+                           w.importance <= kPermanentImportance;
+  if (!well_formed) return MalformedWave(w);
+  *out = w;
+  out->frequency = std::clamp(w.frequency, 0.0f, kMaxFrequency);
+  out->phase = WrapPhase(w.phase);
+  out->touched = now_ms_;
+  return absl::OkStatus();
+}
+
+absl::Status Grid::CheckFullGrid(uint32_t key) const {
+  if (store_.Find(key) != nullptr) return absl::OkStatus();  // An overwrite.
   return absl::ResourceExhaustedError(
       absl::StrCat("grid is full: max_cells = ", options_.max_cells,
                    "; cannot add cell ", key));
@@ -194,12 +221,12 @@ void Grid::RemoveEntry(const Wave& w, uint32_t aux) {
 }
 
 absl::StatusOr<StoreOutcome> Grid::Store(Coord c, const Wave& w) {
-  absl::StatusOr<Wave> prepared = Prepare(w);
-  if (!prepared.ok()) return prepared.status();
+  Wave prepared;
+  if (absl::Status s = Prepare(w, &prepared); !s.ok()) return s;
   const uint32_t key = c.key();
   // Thresholds are compared at the amplitude's own (float) precision, so a
   // wave of amplitude 0.1f meets a noise floor of 0.1.
-  const float a0 = prepared->amplitude;
+  const float a0 = prepared.amplitude;
   if (a0 <= static_cast<float>(options_.noise_floor)) {
     return StoreOutcome::kDropped;
   }
@@ -216,30 +243,30 @@ absl::StatusOr<StoreOutcome> Grid::Store(Coord c, const Wave& w) {
       ++cell.access_count;
     }
     cell.touched = now_ms_;
-    cell.valence = prepared->valence;
-    cell.arousal = prepared->arousal;
+    cell.valence = prepared.valence;
+    cell.arousal = prepared.arousal;
     RefreshEntry(existing, key);
     return StoreOutcome::kReinforced;
   }
 
   if (absl::Status s = CheckCapacity(key); !s.ok()) return s;
   const bool temporary = !strong;
-  prepared->access_count = 0;
-  if (temporary) prepared->decay_tau = decay::kFlash;
+  prepared.access_count = 0;
+  if (temporary) prepared.decay_tau = decay::kFlash;
   bool inserted;
   BrickStore::CellRef cell = store_.Insert(key, &inserted);
-  Assign(cell, inserted, key, *prepared);
+  Assign(cell, inserted, key, prepared);
   return temporary ? StoreOutcome::kTemporary : StoreOutcome::kStored;
 }
 
 absl::Status Grid::Put(Coord c, const Wave& w) {
-  absl::StatusOr<Wave> prepared = Prepare(w);
-  if (!prepared.ok()) return prepared.status();
+  Wave prepared;
+  if (absl::Status s = Prepare(w, &prepared); !s.ok()) return s;
   const uint32_t key = c.key();
   if (absl::Status s = CheckCapacity(key); !s.ok()) return s;
   bool inserted;
   BrickStore::CellRef cell = store_.Insert(key, &inserted);
-  Assign(cell, inserted, key, *prepared);
+  Assign(cell, inserted, key, prepared);
   return absl::OkStatus();
 }
 
@@ -323,8 +350,8 @@ float Grid::ExpiryOf(const Wave& w) const {
   // wider than the rounding of this formula and of the float) so that the
   // sweep may look at a cell early, never late; it then decides with the
   // envelope itself.
-  const double t = w.touched * 1e-3 +
-                   w.decay_tau * model_.tau_scale() * std::log(s0 / threshold);
+  const double t = w.touched * 1e-3 + w.decay_tau * model_.tau_scale() *
+                                          LnLowerBound(s0 / threshold);
   return static_cast<float>(t - (std::abs(t) * 1e-6 + 1e-6));
 }
 

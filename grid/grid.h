@@ -178,8 +178,9 @@ class Grid {
   // For loaders: inserts a validated stored cell as it is (touched kept).
   // InvalidArgument when the cell already exists.
   absl::Status Restore(uint32_t key, const Wave& w);
-  // Validates and normalises a wave for storage; stamps touched = now.
-  absl::StatusOr<Wave> Prepare(const Wave& w) const;
+  // Validates `w` (InvalidArgument naming the bad field) and writes it,
+  // normalised and stamped touched = now, to *out.
+  absl::Status Prepare(const Wave& w, Wave* out) const;
   // Writes `w` into the cell (new or existing) and keeps the index in step.
   void Assign(internal::BrickStore::CellRef cell, bool inserted, uint32_t key,
               const Wave& w);
@@ -199,7 +200,13 @@ class Grid {
   template <typename F>
   void ForEachFound(const std::vector<uint32_t>& keys, F&& f) const;
   // Fails with ResourceExhausted when a new cell at `key` would not fit.
-  absl::Status CheckCapacity(uint32_t key) const;
+  absl::Status CheckCapacity(uint32_t key) const {
+    if (options_.max_cells == 0 || store_.size() < options_.max_cells) {
+      return absl::OkStatus();
+    }
+    return CheckFullGrid(key);
+  }
+  absl::Status CheckFullGrid(uint32_t key) const;
   void SetNow(absl::Duration now);
   template <typename Visit>
   void ScanBand(const ResonanceQuery& q, Visit&& visit) const;

@@ -21,16 +21,26 @@ inline constexpr double kPi = 3.14159265358979323846;
 class WaveModel {
  public:
   explicit WaveModel(const GridOptions& options)
-      : alpha_(options.alpha),
-        beta_(options.beta),
-        tau_scale_(std::clamp(options.relevance, 0.5, 2.0) *
+      : tau_scale_(std::clamp(options.relevance, 0.5, 2.0) *
                    std::clamp(options.familiarity, 0.8, 1.5) *
-                   std::clamp(options.threat, 0.3, 1.0)) {}
+                   std::clamp(options.threat, 0.3, 1.0)) {
+    // Each factor of Emod has only 255 or 256 possible values: tabulate
+    // them (the same expressions, so the same bits) instead of dividing.
+    for (int v = -127; v <= 127; ++v) {
+      valence_factor_[v + 127] = 1.0 + options.alpha * (v / 127.0);
+    }
+    valence_factor_[255] = 1.0 + options.alpha * (-128 / 127.0);
+    for (int a = 0; a <= 255; ++a) {
+      arousal_factor_[a] = 1.0 + options.beta * (a / 255.0);
+    }
+  }
 
   // Emod = (1 + alpha*v) * (1 + beta*a), v = valence/127, a = arousal/255.
   double Modulation(int8_t valence, uint8_t arousal) const {
-    return (1.0 + alpha_ * (valence / 127.0)) *
-           (1.0 + beta_ * (arousal / 255.0));
+    // valence -128 (outside the model's range, but representable) maps to
+    // the last entry.
+    const int v = valence == -128 ? 255 : valence + 127;
+    return valence_factor_[v] * arousal_factor_[arousal];
   }
 
   // D = exp(-(now - touched) / tau_eff); 1 when tau is +inf.
@@ -60,9 +70,9 @@ class WaveModel {
   double tau_scale() const { return tau_scale_; }
 
  private:
-  double alpha_;
-  double beta_;
   double tau_scale_;
+  double valence_factor_[256];
+  double arousal_factor_[256];
 };
 
 // Interference weight of a neighbour at offset d: 1 / (1 + |d|).

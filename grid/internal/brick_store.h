@@ -159,6 +159,9 @@ class BrickStore {
   const Wave* Find(uint32_t key) const {
     auto it = map_.find(BrickKey(key));
     if (it == map_.end()) return nullptr;
+    // Single-cell bricks: the slot is the cell. Keeping this path short
+    // lets more independent lookups overlap their cache misses.
+    if (shift_ == 0) return &it->second.wave;
     return FindInBrick(it->second, Offset(key));
   }
   CellRef FindMutable(uint32_t key);
