@@ -2,11 +2,11 @@
 
 #include <cmath>
 #include <fstream>
-#include <regex>
 #include <sstream>
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "analysis/name_filter.h"
 #include "analysis/quantity.h"
 #include "analysis/samples.h"
 #include "nlohmann/json.hpp"
@@ -107,12 +107,10 @@ absl::StatusOr<std::vector<Budget>> ParseBudgets(absl::string_view text,
       return BudgetError(source, index, "'metric' is required");
     }
     budget.benchmark = item["benchmark"].get<std::string>();
-    try {
-      std::regex check(budget.benchmark, std::regex::ECMAScript);
-    } catch (const std::regex_error& e) {
-      return BudgetError(source, index,
-                         absl::StrCat("bad regular expression '",
-                                      budget.benchmark, "': ", e.what()));
+    if (absl::StatusOr<NameFilter> check =
+            NameFilter::Create(budget.benchmark, "");
+        !check.ok()) {
+      return BudgetError(source, index, std::string(check.status().message()));
     }
     budget.metric = ClassifyMetric(item["metric"].get<std::string>());
     for (const char* key : {"max", "min"}) {
@@ -167,7 +165,7 @@ absl::StatusOr<CheckReport> CheckBudgets(const ResultsFile& results,
     }
   }
   for (const Budget& budget : budgets) {
-    const std::regex pattern(budget.benchmark, std::regex::ECMAScript);
+    const NameFilter pattern = *NameFilter::Create(budget.benchmark);
     const MetricReader reader(results, budget.metric.name);
     std::optional<MetricReader> baseline_reader;
     if (baseline != nullptr) {
@@ -175,7 +173,7 @@ absl::StatusOr<CheckReport> CheckBudgets(const ResultsFile& results,
     }
     int matched = 0;
     for (const Benchmark& benchmark : results.benchmarks()) {
-      if (!std::regex_search(benchmark.run_name, pattern)) continue;
+      if (!pattern.Matches(benchmark.run_name)) continue;
       const std::optional<double> value =
           PointEstimate(results, benchmark, reader);
       if (!value) continue;  // errored, or without this metric

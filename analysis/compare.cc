@@ -4,13 +4,13 @@
 #include <cmath>
 #include <limits>
 #include <memory>
-#include <regex>
 #include <utility>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "analysis/name_filter.h"
 #include "analysis/parallel.h"
 #include "analysis/samples.h"
 
@@ -289,16 +289,8 @@ Verdict Decide(Direction direction, double pvalue, const Interval& ci,
 absl::StatusOr<CompareReport> Compare(const ResultsFile& base,
                                       const ResultsFile& contender,
                                       const CompareOptions& options) {
-  std::unique_ptr<std::regex> filter;
-  if (!options.filter.empty()) {
-    try {
-      filter =
-          std::make_unique<std::regex>(options.filter, std::regex::ECMAScript);
-    } catch (const std::regex_error& e) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "bad filter regular expression '", options.filter, "': ", e.what()));
-    }
-  }
+  absl::StatusOr<NameFilter> filter = NameFilter::Create(options.filter);
+  if (!filter.ok()) return filter.status();
   for (const std::string& metric : options.metrics) {
     if (!AnyHas(base, metric) && !AnyHas(contender, metric)) {
       return absl::InvalidArgumentError(
@@ -307,7 +299,7 @@ absl::StatusOr<CompareReport> Compare(const ResultsFile& base,
     }
   }
   auto selected = [&](const std::string& name) {
-    return filter == nullptr || std::regex_search(name, *filter);
+    return filter->Matches(name);
   };
 
   CompareReport report;

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <memory>
-#include <regex>
 #include <utility>
 
 #include "absl/container/flat_hash_map.h"
@@ -13,6 +12,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "analysis/metric.h"
+#include "analysis/name_filter.h"
 #include "analysis/samples.h"
 
 namespace m8::analysis {
@@ -59,24 +59,14 @@ std::optional<double> Throughput(const ResultsFile& file,
 
 absl::StatusOr<ScaleReport> AnalyzeScalability(const ResultsFile& file,
                                                const ScaleOptions& options) {
-  std::unique_ptr<std::regex> filter;
-  if (!options.filter.empty()) {
-    try {
-      filter =
-          std::make_unique<std::regex>(options.filter, std::regex::ECMAScript);
-    } catch (const std::regex_error& e) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "bad filter regular expression '", options.filter, "': ", e.what()));
-    }
-  }
+  absl::StatusOr<NameFilter> filter = NameFilter::Create(options.filter);
+  if (!filter.ok()) return filter.status();
   ScaleReport report;
   report.source = file.source();
   absl::flat_hash_map<std::string, size_t> index;
   for (const Benchmark& benchmark : file.benchmarks()) {
     if (benchmark.iterations.empty()) continue;
-    if (filter != nullptr && !std::regex_search(benchmark.run_name, *filter)) {
-      continue;
-    }
+    if (!filter->Matches(benchmark.run_name)) continue;
     std::string key;
     int threads = 0;
     if (!SweepKey(benchmark.run_name, &key, &threads)) continue;

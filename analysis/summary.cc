@@ -4,7 +4,6 @@
 #include <fstream>
 #include <limits>
 #include <memory>
-#include <regex>
 #include <sstream>
 
 #include "absl/status/status.h"
@@ -14,6 +13,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 #include "analysis/format.h"
+#include "analysis/name_filter.h"
 #include "analysis/quantity.h"
 #include "analysis/samples.h"
 #include "nlohmann/json.hpp"
@@ -208,15 +208,8 @@ int SummaryReport::Count(TargetStatus status) const {
 absl::StatusOr<SummaryReport> Summarize(const ResultsFile& file,
                                         const std::vector<Target>& targets,
                                         const std::string& filter) {
-  std::unique_ptr<std::regex> pattern;
-  if (!filter.empty()) {
-    try {
-      pattern = std::make_unique<std::regex>(filter, std::regex::ECMAScript);
-    } catch (const std::regex_error& e) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "bad filter regular expression '", filter, "': ", e.what()));
-    }
-  }
+  absl::StatusOr<NameFilter> pattern = NameFilter::Create(filter);
+  if (!pattern.ok()) return pattern.status();
   SummaryReport report;
   report.source = file.source();
   report.columns = {ClassifyMetric(kRealTime), ClassifyMetric(kCpuTime)};
@@ -231,10 +224,7 @@ absl::StatusOr<SummaryReport> Summarize(const ResultsFile& file,
   }
   for (const Benchmark& benchmark : file.benchmarks()) {
     if (benchmark.iterations.empty() && benchmark.aggregates.empty()) continue;
-    if (pattern != nullptr &&
-        !std::regex_search(benchmark.run_name, *pattern)) {
-      continue;
-    }
+    if (!pattern->Matches(benchmark.run_name)) continue;
     // BigO/RMS-only families have nothing to summarise.
     bool timed = false;
     for (uint32_t i : benchmark.iterations)

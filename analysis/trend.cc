@@ -2,11 +2,11 @@
 
 #include <algorithm>
 #include <memory>
-#include <regex>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "analysis/name_filter.h"
 #include "analysis/parallel.h"
 #include "analysis/samples.h"
 #include "analysis/statistics.h"
@@ -111,16 +111,8 @@ int TrendReport::RegressionCount() const {
 
 absl::StatusOr<TrendReport> AnalyzeTrend(const std::vector<RunSummary>& runs,
                                          const TrendOptions& options) {
-  std::unique_ptr<std::regex> filter;
-  if (!options.filter.empty()) {
-    try {
-      filter =
-          std::make_unique<std::regex>(options.filter, std::regex::ECMAScript);
-    } catch (const std::regex_error& e) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "bad filter regular expression '", options.filter, "': ", e.what()));
-    }
-  }
+  absl::StatusOr<NameFilter> filter = NameFilter::Create(options.filter);
+  if (!filter.ok()) return filter.status();
   absl::flat_hash_map<std::string, Direction> directions;
   for (const auto& [name, direction] : options.directions) {
     directions[name] = direction;
@@ -153,8 +145,7 @@ absl::StatusOr<TrendReport> AnalyzeTrend(const std::vector<RunSummary>& runs,
     for (const RunSummary::Benchmark& benchmark : run.benchmarks) {
       auto [b, fresh] = benchmark_ids.try_emplace(
           benchmark.run_name, static_cast<uint32_t>(benchmark_ids.size()));
-      if (fresh && filter != nullptr &&
-          !std::regex_search(benchmark.run_name, *filter)) {
+      if (fresh && !filter->Matches(benchmark.run_name)) {
         b->second = kFilteredOut;
       }
       if (b->second == kFilteredOut) continue;

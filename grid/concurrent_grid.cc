@@ -5,7 +5,6 @@
 #include <limits>
 
 #include "absl/strings/str_cat.h"
-#include "grid/internal/annotated_mutex.h"
 #include "grid/internal/neighbourhood.h"
 #include "grid/snapshot.h"
 
@@ -86,7 +85,7 @@ template <typename Op>
 auto ConcurrentGrid::MutateMayInsert(Coord c, Op&& op)
     -> decltype(op(std::declval<Grid&>())) {
   Shard& shard = ShardFor(c.key());
-  internal::WriterLock lock(&shard.mu);
+  internal::StripedLock::WriterLock lock(&shard.lock);
   const size_t before = shard.grid.size();
   auto result = op(shard.grid);
   if (shard.grid.size() > before && !TryReserveCell()) {
@@ -108,25 +107,25 @@ absl::Status ConcurrentGrid::Put(Coord c, const Wave& w) {
 
 std::optional<Wave> ConcurrentGrid::Recall(Coord c) const {
   Shard& shard = ShardFor(c.key());
-  internal::ReaderLock lock(&shard.mu);
+  internal::StripedLock::ReaderLock lock(&shard.lock);
   return shard.grid.Recall(c);
 }
 
 bool ConcurrentGrid::Contains(Coord c) const {
   Shard& shard = ShardFor(c.key());
-  internal::ReaderLock lock(&shard.mu);
+  internal::StripedLock::ReaderLock lock(&shard.lock);
   return shard.grid.Contains(c);
 }
 
 bool ConcurrentGrid::Reinforce(Coord c, float gain) {
   Shard& shard = ShardFor(c.key());
-  internal::WriterLock lock(&shard.mu);
+  internal::StripedLock::WriterLock lock(&shard.lock);
   return shard.grid.Reinforce(c, gain);
 }
 
 bool ConcurrentGrid::Forget(Coord c) {
   Shard& shard = ShardFor(c.key());
-  internal::WriterLock lock(&shard.mu);
+  internal::StripedLock::WriterLock lock(&shard.lock);
   if (!shard.grid.Forget(c)) return false;
   size_.fetch_sub(1, std::memory_order_relaxed);
   return true;
@@ -156,7 +155,7 @@ double ConcurrentGrid::Interference(Coord c) const {
             [](const Probe& a, const Probe& b) { return a.shard < b.shard; });
   for (int i = 0; i < count;) {
     Shard& shard = *shards_[probes[i].shard];
-    internal::ReaderLock lock(&shard.mu);
+    internal::StripedLock::ReaderLock lock(&shard.lock);
     for (const size_t s = probes[i].shard; i < count && probes[i].shard == s;
          ++i) {
       probes[i].wave = shard.grid.Recall(Coord::FromKey(probes[i].key));
@@ -183,13 +182,26 @@ DecayStats ConcurrentGrid::AdvanceTime(absl::Duration dt) {
     } while (!now_ns_.compare_exchange_weak(old_ns, new_ns,
                                             std::memory_order_relaxed));
   }
+  // Shard by shard, and within a shard a slice of frequency buckets at a
+  // time, letting readers in between: a reader waits for one slice, never
+  // for a whole shard's sweep.
+  constexpr int kBucketsPerSlice = 16;
   DecayStats total;
   for (const std::unique_ptr<Shard>& shard : shards_) {
-    internal::WriterLock lock(&shard->mu);
-    const DecayStats stats = shard->grid.AdvanceTime(dt);
-    total.scanned += stats.scanned;
-    total.evicted += stats.evicted;
-    size_.fetch_sub(stats.evicted, std::memory_order_relaxed);
+    int buckets;
+    {
+      internal::StripedLock::WriterLock lock(&shard->lock);
+      shard->grid.AdvanceClock(dt);
+      buckets = shard->grid.sweep_buckets();
+    }
+    for (int first = 0; first < buckets; first += kBucketsPerSlice) {
+      internal::StripedLock::WriterLock lock(&shard->lock);
+      const DecayStats stats =
+          shard->grid.Sweep(first, std::min(first + kBucketsPerSlice, buckets));
+      total.scanned += stats.scanned;
+      total.evicted += stats.evicted;
+      size_.fetch_sub(stats.evicted, std::memory_order_relaxed);
+    }
   }
   return total;
 }
@@ -198,7 +210,7 @@ std::vector<ResonanceHit> ConcurrentGrid::Resonance(
     const ResonanceQuery& q) const {
   std::vector<ResonanceHit> hits;
   for (const std::unique_ptr<Shard>& shard : shards_) {
-    internal::ReaderLock lock(&shard->mu);
+    internal::StripedLock::ReaderLock lock(&shard->lock);
     std::vector<ResonanceHit> part = shard->grid.Resonance(q);
     hits.insert(hits.end(), part.begin(), part.end());
   }
@@ -212,7 +224,7 @@ std::vector<std::pair<Coord, Wave>> ConcurrentGrid::Region(
     uint16_t z_max) const {
   std::vector<std::pair<Coord, Wave>> cells;
   for (const std::unique_ptr<Shard>& shard : shards_) {
-    internal::ReaderLock lock(&shard->mu);
+    internal::StripedLock::ReaderLock lock(&shard->lock);
     std::vector<std::pair<Coord, Wave>> part =
         shard->grid.Region(cx, cy, radius, z_min, z_max);
     cells.insert(cells.end(), part.begin(), part.end());
@@ -226,7 +238,7 @@ std::vector<std::pair<Coord, Wave>> ConcurrentGrid::Region(
 LayerSum ConcurrentGrid::LayerScan(uint16_t z) const {
   std::vector<std::pair<uint32_t, double>> terms;
   for (const std::unique_ptr<Shard>& shard : shards_) {
-    internal::ReaderLock lock(&shard->mu);
+    internal::StripedLock::ReaderLock lock(&shard->lock);
     std::vector<std::pair<uint32_t, double>> part = shard->grid.LayerTerms(z);
     terms.insert(terms.end(), part.begin(), part.end());
   }
@@ -250,7 +262,7 @@ double ConcurrentGrid::Strength(const Wave& w) const {
 absl::Status ConcurrentGrid::Save(const std::string& path) const {
   // Lock every shard, in order, for a consistent cut.
   for (const std::unique_ptr<Shard>& shard : shards_) {
-    internal::LockRead(shard->mu);
+    shard->lock.LockShared(0);
   }
   size_t cells = 0;
   for (const std::unique_ptr<Shard>& shard : shards_) {
@@ -267,7 +279,7 @@ absl::Status ConcurrentGrid::Save(const std::string& path) const {
     });
   }
   for (const std::unique_ptr<Shard>& shard : shards_) {
-    internal::UnlockRead(shard->mu);
+    shard->lock.UnlockShared(0);
   }
   if (!status.ok()) return status;
   return (*writer)->Commit();
@@ -286,14 +298,14 @@ absl::StatusOr<std::unique_ptr<ConcurrentGrid>> ConcurrentGrid::Load(
         grid = *std::move(created);
         grid->now_ns_.store(absl::ToInt64Nanoseconds(header.now));
         for (const std::unique_ptr<Shard>& shard : grid->shards_) {
-          internal::WriterLock lock(&shard->mu);
+          internal::StripedLock::WriterLock lock(&shard->lock);
           shard->grid.SetNow(header.now);
         }
         return absl::OkStatus();
       },
       [&](uint32_t key, const Wave& w) -> absl::Status {
         Shard& shard = grid->ShardFor(key);
-        internal::WriterLock lock(&shard.mu);
+        internal::StripedLock::WriterLock lock(&shard.lock);
         if (absl::Status s = shard.grid.Restore(key, w); !s.ok()) return s;
         grid->size_.fetch_add(1, std::memory_order_relaxed);
         return absl::OkStatus();

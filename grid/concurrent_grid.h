@@ -1,13 +1,16 @@
 // ConcurrentGrid: a thread-safe Mem|8 grid.
 //
 // Cells are spread over `shard_count` shards by a hash of their key; each
-// shard is a Grid behind its own absl::Mutex (a reader lock for reads).
+// shard is a Grid behind its own lock: a reader-writer lock striped over a
+// few absl::Mutexes so that readers on different threads do not share a
+// cache line (grid/internal/striped_lock.h).
 // Interference, Resonance, Region and LayerScan gather from every shard they
 // need and merge in the same order Grid uses, so that a quiescent
 // ConcurrentGrid answers exactly like a Grid holding the same cells, for
-// every shard count. AdvanceTime sweeps shard by shard, so readers are never
-// blocked for the whole sweep; while it runs, shards not yet swept still
-// answer at the previous time.
+// every shard count. AdvanceTime sweeps shard by shard and, within a shard,
+// a slice of frequency buckets at a time, so readers wait for one slice at
+// most; while it runs, shards not yet reached answer at the previous time,
+// and a shard's cells not yet swept may still be recalled.
 //
 // Thread-safety: every method may be called concurrently from any thread.
 #ifndef M8_GRID_CONCURRENT_GRID_H_
@@ -25,11 +28,11 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
-#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "grid/coord.h"
 #include "grid/grid.h"
 #include "grid/grid_options.h"
+#include "grid/internal/striped_lock.h"
 #include "grid/wave.h"
 #include "grid/wave_model.h"
 
@@ -88,8 +91,8 @@ class ConcurrentGrid {
  private:
   struct alignas(64) Shard {
     explicit Shard(const GridOptions& options) : grid(options) {}
-    mutable absl::Mutex mu;
-    Grid grid ABSL_GUARDED_BY(mu);
+    mutable internal::StripedLock lock;  // Guards grid.
+    Grid grid;
   };
 
   Shard& ShardFor(uint32_t key) const { return *shards_[ShardIndex(key)]; }

@@ -356,13 +356,21 @@ float Grid::ExpiryOf(const Wave& w) const {
 }
 
 DecayStats Grid::AdvanceTime(absl::Duration dt) {
+  AdvanceClock(dt);
+  return Sweep(0, index_.bucket_count());
+}
+
+void Grid::AdvanceClock(absl::Duration dt) {
   if (dt > absl::ZeroDuration()) SetNow(now_ + dt);
+}
+
+DecayStats Grid::Sweep(int first_bucket, int last_bucket) {
   DecayStats stats;
   const double threshold = options_.active_threshold;
   // now rounded up to a float: now_up < expiry implies now < expiry.
   float now_up = static_cast<float>(now_s_);
   if (now_up < now_s_) now_up = std::nextafter(now_up, HUGE_VALF);
-  for (int b = 0; b < index_.bucket_count(); ++b) {
+  for (int b = first_bucket; b < last_bucket; ++b) {
     std::span<const float> expiry = index_.expiry(b);
     stats.scanned += expiry.size();
     // Most buckets have nothing due: find out with a loop the compiler

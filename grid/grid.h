@@ -208,6 +208,12 @@ class Grid {
   }
   absl::Status CheckFullGrid(uint32_t key) const;
   void SetNow(absl::Duration now);
+  // AdvanceTime in two steps, so that ConcurrentGrid can sweep a shard a
+  // slice at a time: the clock, then buckets [first, last) of the frequency
+  // index (0 .. sweep_buckets()).
+  void AdvanceClock(absl::Duration dt);
+  DecayStats Sweep(int first_bucket, int last_bucket);
+  int sweep_buckets() const { return index_.bucket_count(); }
   template <typename Visit>
   void ScanBand(const ResonanceQuery& q, Visit&& visit) const;
   std::vector<ResonanceHit> TopHits(const ResonanceQuery& q,

@@ -9,32 +9,8 @@
 namespace m8::bench {
 namespace {
 
-// Bytes per cell of a filled grid (a 32-byte cell and its aux word in a
-// brick block, a 24-byte frequency-index entry, hash-table, block and
-// allocator slack: about 140 as measured on the 4M-cell fill), and of the
-// raw maps; used only for the cache budget.
-constexpr size_t kGridBytesPerCell = 144;
+// Bytes a raw map holds per cell, for the cache budget.
 constexpr size_t kMapBytesPerCell = 80;
-
-template <typename T>
-absl::StatusOr<std::shared_ptr<T>> Cached(
-    const std::string& key, size_t bytes,
-    absl::FunctionRef<absl::StatusOr<std::shared_ptr<T>>()> build) {
-  return ResourceCache::Global().GetOrBuild<T>(key, bytes, build);
-}
-
-template <typename GridT>
-absl::Status Fill(GridT& grid, const CellPopulation& population) {
-  for (size_t i = 0; i < population.size(); ++i) {
-    absl::Status s = grid.Put(population.present()[i], population.WaveOf(i));
-    if (!s.ok()) {
-      return absl::Status(s.code(),
-                          absl::StrCat("filling a grid of ", population.size(),
-                                       " cells: ", s.message()));
-    }
-  }
-  return absl::OkStatus();
-}
 
 absl::StatusOr<std::shared_ptr<Grid>> BuildGrid(size_t cells,
                                                 const GridOptions& options) {
@@ -44,7 +20,7 @@ absl::StatusOr<std::shared_ptr<Grid>> BuildGrid(size_t cells,
   absl::StatusOr<Grid> grid = Grid::Create(options);
   if (!grid.ok()) return grid.status();
   auto shared = std::make_shared<Grid>(*std::move(grid));
-  if (absl::Status s = Fill(*shared, **population); !s.ok()) return s;
+  if (absl::Status s = FillGrid(*shared, **population); !s.ok()) return s;
   return shared;
 }
 
@@ -147,7 +123,7 @@ absl::StatusOr<std::shared_ptr<ConcurrentGrid>> SharedConcurrentGrid(
             ConcurrentGrid::Create(options);
         if (!grid.ok()) return grid.status();
         std::shared_ptr<ConcurrentGrid> shared = *std::move(grid);
-        if (absl::Status s = Fill(*shared, **population); !s.ok()) return s;
+        if (absl::Status s = FillGrid(*shared, **population); !s.ok()) return s;
         return shared;
       });
 }

@@ -4,38 +4,11 @@
 #include <mutex>
 
 #include "absl/strings/str_cat.h"
+#include "bench/load/open_loop.h"
 #include "bench/support/config.h"
 #include "bench/support/resource_cache.h"
 
 namespace m8::bench {
-namespace {
-
-// Bytes per cell of a filled grid, for the cache budget (as bench/grid
-// measured: a 32-byte cell in a brick, its index entry, table and
-// allocator slack).
-constexpr size_t kGridBytesPerCell = 144;
-
-template <typename T>
-absl::StatusOr<std::shared_ptr<T>> Cached(
-    const std::string& key, size_t bytes,
-    absl::FunctionRef<absl::StatusOr<std::shared_ptr<T>>()> build) {
-  return ResourceCache::Global().GetOrBuild<T>(key, bytes, build);
-}
-
-template <typename GridT>
-absl::Status Fill(GridT& grid, const CellPopulation& population) {
-  for (size_t i = 0; i < population.size(); ++i) {
-    absl::Status s = grid.Put(population.present()[i], population.WaveOf(i));
-    if (!s.ok()) {
-      return absl::Status(s.code(),
-                          absl::StrCat("filling a grid of ", population.size(),
-                                       " cells: ", s.message()));
-    }
-  }
-  return absl::OkStatus();
-}
-
-}  // namespace
 
 size_t StreamLength(const Mix& mix) {
   const int bits = mix.share(OpKind::kScan) > 0.0 ? 15 : 20;
@@ -70,7 +43,7 @@ absl::StatusOr<std::shared_ptr<Grid>> LoadGrid(size_t cells) {
         if (!grid.ok()) return grid.status();
         auto shared = std::make_shared<Grid>(*std::move(grid));
         shared->Reserve(cells + cells / 16);
-        if (absl::Status s = Fill(*shared, **population); !s.ok()) return s;
+        if (absl::Status s = FillGrid(*shared, **population); !s.ok()) return s;
         return shared;
       });
 }
@@ -91,7 +64,7 @@ absl::StatusOr<std::shared_ptr<ConcurrentGrid>> LoadConcurrentGrid(
             ConcurrentGrid::Create(options);
         if (!grid.ok()) return grid.status();
         std::shared_ptr<ConcurrentGrid> shared = *std::move(grid);
-        if (absl::Status s = Fill(*shared, **population); !s.ok()) return s;
+        if (absl::Status s = FillGrid(*shared, **population); !s.ok()) return s;
         return shared;
       });
 }
@@ -122,6 +95,21 @@ double CalibratedCapacity(const std::string& key,
   auto it = capacities->find(key);
   if (it == capacities->end()) it = capacities->emplace(key, measure()).first;
   return it->second;
+}
+
+double GridCapacity(Grid& grid, const OpStream& stream, const Mix& mix,
+                    size_t cells) {
+  return CalibratedCapacity(
+      absl::StrCat("profile/", cells, "/", mix.name), [&] {
+        const bool smoke = Settings().smoke;
+        const Op* ops = stream.ops.data();
+        const size_t mask = stream.ops.size() - 1;
+        OpExecutor<Grid> executor(grid, kLoadSeed);
+        auto op = [&](uint64_t i) { return executor.Run(ops[i & mask]); };
+        SteadyClock clock;
+        MeasureCapacity(clock, smoke ? 0.001 : 0.05, op);  // Warm-up.
+        return MeasureCapacity(clock, smoke ? 0.002 : 0.2, op);
+      });
 }
 
 }  // namespace m8::bench

@@ -67,6 +67,12 @@ absl::StatusOr<std::shared_ptr<const OpStream>> LoadStream(
 double CalibratedCapacity(const std::string& key,
                           absl::FunctionRef<double()> measure);
 
+// The closed-loop capacity (operations per second) of `mix` on `grid`, fed
+// from `stream`: CalibratedCapacity under "profile/<cells>/<mix name>", so
+// that Load/Profile, the breaking point and the soak share one measurement.
+double GridCapacity(Grid& grid, const OpStream& stream, const Mix& mix,
+                    size_t cells);
+
 }  // namespace m8::bench
 
 #endif  // M8_BENCH_LOAD_INPUTS_H_

@@ -99,17 +99,7 @@ class ProfileFixture : public InputsFixture<ProfileInputs> {
         LoadStream(cells, Workload(), KeyDistribution::kZipfian, kLoadSeed);
     if (!stream.ok()) return stream.status();
     in.stream = *std::move(stream);
-    in.capacity = CalibratedCapacity(
-        absl::StrCat("profile/", cells, "/", Workload().name), [&] {
-          const bool smoke = Settings().smoke;
-          const Op* ops = in.stream->ops.data();
-          const size_t mask = in.stream->ops.size() - 1;
-          OpExecutor<Grid> executor(*in.grid, kLoadSeed);
-          auto op = [&](uint64_t i) { return executor.Run(ops[i & mask]); };
-          SteadyClock clock;
-          MeasureCapacity(clock, smoke ? 0.001 : 0.05, op);  // Warm-up.
-          return MeasureCapacity(clock, smoke ? 0.002 : 0.2, op);
-        });
+    in.capacity = GridCapacity(*in.grid, *in.stream, Workload(), cells);
     return in;
   }
 

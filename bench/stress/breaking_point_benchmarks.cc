@@ -83,18 +83,7 @@ class BreakingPointFixture : public InputsFixture<BreakingInputs> {
       return absl::InvalidArgumentError(
           "the breaking point replays its stream: a mix without inserts");
     }
-    // The same key as Load/Profile's calibration of this workload.
-    in.capacity = CalibratedCapacity(
-        absl::StrCat("profile/", cells, "/", mix_.name), [&] {
-          const bool smoke = Settings().smoke;
-          const Op* ops = in.stream->ops.data();
-          const size_t mask = in.stream->ops.size() - 1;
-          OpExecutor<Grid> executor(*in.grid, kLoadSeed);
-          auto op = [&](uint64_t i) { return executor.Run(ops[i & mask]); };
-          SteadyClock clock;
-          MeasureCapacity(clock, smoke ? 0.001 : 0.05, op);  // Warm-up.
-          return MeasureCapacity(clock, smoke ? 0.002 : 0.2, op);
-        });
+    in.capacity = GridCapacity(*in.grid, *in.stream, mix_, cells);
     return in;
   }
 

@@ -95,6 +95,14 @@ class ResourceCache {
   size_t bytes_ ABSL_GUARDED_BY(mu_) = 0;
 };
 
+// ResourceCache::Global().GetOrBuild<T>(key, bytes, build): the common case.
+template <typename T>
+absl::StatusOr<std::shared_ptr<T>> Cached(
+    const std::string& key, size_t bytes,
+    absl::FunctionRef<absl::StatusOr<std::shared_ptr<T>>()> build) {
+  return ResourceCache::Global().GetOrBuild<T>(key, bytes, build);
+}
+
 }  // namespace m8::bench
 
 #endif  // M8_BENCH_SUPPORT_RESOURCE_CACHE_H_
