@@ -2,7 +2,7 @@
 //
 // Cells are spread over `shard_count` shards by a hash of their key; each
 // shard is a Grid behind its own lock: a reader-writer lock striped over a
-// few absl::Mutexes so that readers on different threads do not share a
+// few std::shared_mutexes so that readers on different threads do not share a
 // cache line (grid/internal/striped_lock.h).
 // Interference, Resonance, Region and LayerScan gather from every shard they
 // need and merge in the same order Grid uses, so that a quiescent

@@ -323,12 +323,16 @@ double Grid::Interference(Coord c) const {
       }
     }
   }
+  // Find every cell first, in a loop short enough for all their misses to
+  // be in flight at once, then evaluate the waves (exp and sin are long
+  // enough to hold back the next lookup if interleaved).
+  const Wave* waves[27];
+  for (int i = 0; i < count; ++i) waves[i] = store_.Find(keys[i]);
   internal::InterferenceTerms terms(n);
   for (int i = 0; i < count; ++i) {
     const uint32_t key = keys[i];
-    const Wave* w = store_.Find(key);
     terms.Add(key & 0xff, (key >> 8) & 0xff, key >> 16,
-              [&] { return model_.Value(*w, now_s_); });
+              [&] { return model_.Value(*waves[i], now_s_); });
   }
   return terms.Sum();
 }

@@ -1,5 +1,8 @@
 // Fixtures for ConcurrentGrid: Recall, and a 90/10 mix of Recall and Put
-// (overwriting present cells), at 1, 2 and 4 threads on one shared grid.
+// (overwriting present cells), at 1, 2 and 4 threads on one shared grid;
+// and their reference, Ref/ConcurrentFlatHashMapFind: the same lookups on a
+// plain flat_hash_map read by the same threads without any lock, which is
+// how far the machine itself lets random reads scale.
 //
 // Wall time drives the iteration count (UseRealTime), so items_per_second
 // is the throughput of all threads together. Google Benchmark 1.7.1 divides
@@ -87,6 +90,46 @@ class ConcurrentFixture : public InputsFixture<ConcurrentInputs> {
   KeyDistribution distribution_;
 };
 
+struct MapInputs {
+  std::shared_ptr<WaveMap> map;
+};
+
+// find() of present keys on a map no thread writes: no lock needed.
+class ConcurrentMapFindFixture : public InputsFixture<MapInputs> {
+ public:
+  using InputsFixture::InputsFixture;
+
+ private:
+  absl::StatusOr<MapInputs> Build(const State& state) override {
+    absl::StatusOr<std::shared_ptr<WaveMap>> map =
+        FilledWaveMap("find", FillCells(state.range(0)), 0);
+    if (!map.ok()) return map.status();
+    return MapInputs{*map};
+  }
+
+  void Measure(State& state, MapInputs& in) override {
+    const WaveMap& map = *in.map;
+    absl::StatusOr<std::shared_ptr<const CoordArray>> keys =
+        QueryKeys(FillCells(state.range(0)), KeyDistribution::kUniform,
+                  kQuerySeed + state.thread_index());
+    if (!keys.ok()) {
+      state.SkipWithError(std::string(keys.status().message()).c_str());
+      for (auto _ : state) {
+      }
+      return;
+    }
+    const Coord* key = (*keys)->data();
+    const size_t mask = (*keys)->size() - 1;
+    TimeEachOperation(state, latency(), [&](uint64_t i) {
+      const auto it = map.find(key[i & mask].key());
+      const std::optional<Wave> wave =
+          it != map.end() ? std::optional<Wave>(it->second) : std::nullopt;
+      DoNotOptimize(wave);
+      return wave.has_value();
+    });
+  }
+};
+
 void ThreadSweep(benchmark::internal::Benchmark* b) {
   FillSizes(b);
   b->Threads(1)->Threads(2)->Threads(4)->UseRealTime();
@@ -95,6 +138,9 @@ void ThreadSweep(benchmark::internal::Benchmark* b) {
 const bool kRegistered = [] {
   RegisterFixture<ConcurrentFixture>("ConcurrentGrid/Recall/uniform", 0,
                                      KeyDistribution::kUniform)
+      ->Apply(ThreadSweep);
+  RegisterFixture<ConcurrentMapFindFixture>(
+      "Ref/ConcurrentFlatHashMapFind/uniform")
       ->Apply(ThreadSweep);
   for (KeyDistribution d :
        {KeyDistribution::kUniform, KeyDistribution::kZipfian}) {
