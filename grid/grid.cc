@@ -190,22 +190,22 @@ absl::Status Grid::CheckFullGrid(uint32_t key) const {
 }
 
 void Grid::Assign(BrickStore::CellRef cell, bool inserted, uint32_t key,
-                  const Wave& w) {
+                  const Wave& w, float expiry) {
   if (inserted) {
     *cell.wave = w;
-    *cell.aux = index_.Add(key, w, ExpiryOf(w));
+    *cell.aux = index_.Add(key, w, expiry);
     layers_.Insert(key);
     return;
   }
   const uint32_t old_bucket = index_.BucketOf(cell.wave->frequency);
   if (old_bucket == index_.BucketOf(w.frequency)) {
     *cell.wave = w;
-    index_.Set(old_bucket, *cell.aux, key, w, ExpiryOf(w));
+    index_.Set(old_bucket, *cell.aux, key, w, expiry);
     return;
   }
   RemoveEntry(*cell.wave, *cell.aux);
   *cell.wave = w;
-  *cell.aux = index_.Add(key, w, ExpiryOf(w));
+  *cell.aux = index_.Add(key, w, expiry);
 }
 
 void Grid::RefreshEntry(const BrickStore::CellRef& cell, uint32_t key) {
@@ -255,18 +255,22 @@ absl::StatusOr<StoreOutcome> Grid::Store(Coord c, const Wave& w) {
   if (temporary) prepared.decay_tau = decay::kFlash;
   bool inserted;
   BrickStore::CellRef cell = store_.Insert(key, &inserted);
-  Assign(cell, inserted, key, prepared);
+  Assign(cell, inserted, key, prepared, ExpiryOf(prepared));
   return temporary ? StoreOutcome::kTemporary : StoreOutcome::kStored;
 }
 
 absl::Status Grid::Put(Coord c, const Wave& w) {
+  const uint32_t key = c.key();
+  // Start the hash probe's cache misses now; checking the wave and working
+  // out its expiry then run while they are in flight.
+  store_.Prefetch(key);
   Wave prepared;
   if (absl::Status s = Prepare(w, &prepared); !s.ok()) return s;
-  const uint32_t key = c.key();
   if (absl::Status s = CheckCapacity(key); !s.ok()) return s;
+  const float expiry = ExpiryOf(prepared);
   bool inserted;
   BrickStore::CellRef cell = store_.Insert(key, &inserted);
-  Assign(cell, inserted, key, prepared);
+  Assign(cell, inserted, key, prepared, expiry);
   return absl::OkStatus();
 }
 

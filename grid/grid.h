@@ -181,9 +181,10 @@ class Grid {
   // Validates `w` (InvalidArgument naming the bad field) and writes it,
   // normalised and stamped touched = now, to *out.
   absl::Status Prepare(const Wave& w, Wave* out) const;
-  // Writes `w` into the cell (new or existing) and keeps the index in step.
+  // Writes `w` into the cell (new or existing) and keeps the index in step;
+  // `expiry` is ExpiryOf(w).
   void Assign(internal::BrickStore::CellRef cell, bool inserted, uint32_t key,
-              const Wave& w);
+              const Wave& w, float expiry);
   // Grid time (s) before which `w`'s envelope is surely >= active_threshold
   // (+inf: never evicted; -inf: due now). Only a filter: the sweep decides
   // with the envelope itself.
