@@ -261,9 +261,11 @@ absl::StatusOr<StoreOutcome> Grid::Store(Coord c, const Wave& w) {
 
 absl::Status Grid::Put(Coord c, const Wave& w) {
   const uint32_t key = c.key();
-  // Start the hash probe's cache misses now; checking the wave and working
-  // out its expiry then run while they are in flight.
+  // Start the cache misses of the hash probe and the layer index now;
+  // checking the wave and working out its expiry run while they are in
+  // flight.
   store_.Prefetch(key);
+  layers_.Prefetch(key);
   Wave prepared;
   if (absl::Status s = Prepare(w, &prepared); !s.ok()) return s;
   if (absl::Status s = CheckCapacity(key); !s.ok()) return s;

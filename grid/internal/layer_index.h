@@ -84,6 +84,18 @@ class LayerIndex {
     const Chunk* chunk = chunks_[z >> 8].get();
     return chunk != nullptr ? chunk->layers[z & 0xff].get() : nullptr;
   }
+  // Starts fetching the memory Insert(key) or Erase(key) will touch.
+  void Prefetch(uint32_t key) const {
+    const Layer* l = layer(key >> 16);
+    if (l == nullptr) return;
+    const uint32_t pos = key & 0xffff;
+    if (l->bits_ != nullptr) {
+      __builtin_prefetch(&l->bits_[pos >> 6], 1);
+    } else if (!l->list_.empty()) {
+      // Where `pos` sits if the layer's cells are spread evenly.
+      __builtin_prefetch(&l->list_[(l->list_.size() - 1) * pos >> 16], 1);
+    }
+  }
   bool Contains(uint32_t key) const {
     const Layer* l = layer(key >> 16);
     return l != nullptr && l->Has(key & 0xffff);
