@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -26,6 +27,24 @@ namespace {
 
 using benchmark::DoNotOptimize;
 using benchmark::State;
+
+// Each thread draws its own keys.
+uint64_t ThreadSeed(const State& state) {
+  return kQuerySeed + state.thread_index();
+}
+
+// This thread's query keys over the fill of state.range(0); null after
+// skipping the benchmark with the error.
+std::shared_ptr<const CoordArray> ThreadQueryKeys(State& state,
+                                                  KeyDistribution d) {
+  absl::StatusOr<std::shared_ptr<const CoordArray>> keys =
+      QueryKeys(FillCells(state.range(0)), d, ThreadSeed(state));
+  if (keys.ok()) return *std::move(keys);
+  state.SkipWithError(std::string(keys.status().message()).c_str());
+  for (auto _ : state) {
+  }
+  return nullptr;
+}
 
 struct ConcurrentInputs {
   std::shared_ptr<ConcurrentGrid> grid;
@@ -49,17 +68,11 @@ class ConcurrentFixture : public InputsFixture<ConcurrentInputs> {
 
   void Measure(State& state, ConcurrentInputs& in) override {
     ConcurrentGrid& grid = *in.grid;
-    const uint64_t seed = kQuerySeed + state.thread_index();
-    absl::StatusOr<std::shared_ptr<const CoordArray>> keys =
-        QueryKeys(FillCells(state.range(0)), distribution_, seed);
-    if (!keys.ok()) {
-      state.SkipWithError(std::string(keys.status().message()).c_str());
-      for (auto _ : state) {
-      }
-      return;
-    }
-    const Coord* key = (*keys)->data();
-    const size_t mask = (*keys)->size() - 1;
+    const std::shared_ptr<const CoordArray> keys =
+        ThreadQueryKeys(state, distribution_);
+    if (keys == nullptr) return;
+    const Coord* key = keys->data();
+    const size_t mask = keys->size() - 1;
     if (write_percent_ == 0) {
       TimeEachOperation(state, latency(), [&](uint64_t i) {
         const std::optional<Wave> wave = grid.Recall(key[i & mask]);
@@ -69,8 +82,9 @@ class ConcurrentFixture : public InputsFixture<ConcurrentInputs> {
       return;
     }
     // The mix, drawn up front: writes[i] says whether operation i writes.
+    const uint64_t seed = ThreadSeed(state);
     Rng rng(seed);
-    std::vector<uint8_t> writes((*keys)->size());
+    std::vector<uint8_t> writes(keys->size());
     for (uint8_t& w : writes) w = rng.Below(100) < uint64_t(write_percent_);
     std::vector<Wave> waves(1024);
     for (size_t i = 0; i < waves.size(); ++i) {
@@ -109,17 +123,11 @@ class ConcurrentMapFindFixture : public InputsFixture<MapInputs> {
 
   void Measure(State& state, MapInputs& in) override {
     const WaveMap& map = *in.map;
-    absl::StatusOr<std::shared_ptr<const CoordArray>> keys =
-        QueryKeys(FillCells(state.range(0)), KeyDistribution::kUniform,
-                  kQuerySeed + state.thread_index());
-    if (!keys.ok()) {
-      state.SkipWithError(std::string(keys.status().message()).c_str());
-      for (auto _ : state) {
-      }
-      return;
-    }
-    const Coord* key = (*keys)->data();
-    const size_t mask = (*keys)->size() - 1;
+    const std::shared_ptr<const CoordArray> keys =
+        ThreadQueryKeys(state, KeyDistribution::kUniform);
+    if (keys == nullptr) return;
+    const Coord* key = keys->data();
+    const size_t mask = keys->size() - 1;
     TimeEachOperation(state, latency(), [&](uint64_t i) {
       const auto it = map.find(key[i & mask].key());
       const std::optional<Wave> wave =
