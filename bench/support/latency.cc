@@ -34,13 +34,14 @@ int64_t TimerOverheadNanos() {
 }
 
 LatencySampler::LatencySampler(double max_overhead)
-    : max_overhead_(max_overhead),
+    : enabled_(Settings().latency_sampling),
+      max_overhead_(max_overhead),
       timer_overhead_(TimerOverheadNanos()),
       sample_cost_ns_(2.0 * static_cast<double>(TimerOverheadNanos()) +
                       kRecordCostNs),
       rng_(0x9e3779b97f4a7c15u) {
   // Sampling off: the countdown never reaches 0 in a run.
-  if (!Settings().latency_sampling) countdown_ = UINT32_MAX;
+  if (!enabled_) countdown_ = UINT32_MAX;
 }
 
 void LatencySampler::Sampled(int64_t start, int64_t end) {

@@ -43,18 +43,35 @@ int64_t TimerOverheadNanos();
 
 class LatencySampler {
  public:
-  explicit LatencySampler(double max_overhead = 0.05);
+  // `max_overhead`: the fraction of the loop's time the samples may cost.
+  // Half the 5% budget: the rest is for the countdown every operation pays
+  // and for the estimate's own error.
+  explicit LatencySampler(double max_overhead = 0.025);
 
   // Runs op() and returns its result, timing it when a sample is due.
   // REQUIRES: op returns a value (pass it to benchmark::DoNotOptimize).
   template <typename Op>
   ABSL_ATTRIBUTE_ALWAYS_INLINE auto Run(Op&& op) {
     if (ABSL_PREDICT_TRUE(--countdown_ != 0)) return op();
+    return RunTimed(op);
+  }
+
+  // For loops that run operations in batches, so that the operations
+  // between samples pay nothing for sampling: the operations to run up to
+  // and including the next timed one, which the loop runs with RunTimed.
+  // REQUIRES: enabled().
+  uint32_t OperationsToNextSample() const { return countdown_; }
+  template <typename Op>
+  ABSL_ATTRIBUTE_ALWAYS_INLINE auto RunTimed(Op&& op) {
     const int64_t start = NowNanos();
     auto result = op();
     Sampled(start, NowNanos());
     return result;
   }
+
+  // False when latency sampling is off (--m8_latency=false): Run never
+  // times an operation.
+  bool enabled() const { return enabled_; }
 
   const LatencyHistogram& histogram() const { return histogram_; }
   // The current stride (operations per sample), for tests.
@@ -65,6 +82,7 @@ class LatencySampler {
   void Sampled(int64_t start, int64_t end);
 
   LatencyHistogram histogram_;
+  bool enabled_;
   double max_overhead_;
   int64_t timer_overhead_;
   double sample_cost_ns_;         // Two clock reads and a Record.

@@ -1,7 +1,8 @@
 // The timed loops of operation fixtures, and the counters they report.
 //
 // TimeEachOperation runs op(i) for i = 0, 1, 2, ... once per iteration,
-// with nothing else in the timed loop but the latency sampler's countdown;
+// with nothing else in the timed loop: it runs the operations between two
+// latency samples as one batch, so that they pay nothing for sampling;
 // op returns how many hits it made (a found cell, a stored wave), which
 // also keeps its work from being optimised away. Around the loop it
 // measures resources, and after it reports:
@@ -15,6 +16,7 @@
 #ifndef M8_BENCH_SUPPORT_OP_LOOP_H_
 #define M8_BENCH_SUPPORT_OP_LOOP_H_
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 
@@ -38,9 +40,23 @@ void TimeEachOperation(benchmark::State& state, SharedLatency& latency,
   uint64_t hits = 0;
   uint64_t i = 0;
   ResourceMeter meter(state);
-  for (auto _ : state) {
-    hits += sampler.Run([&] { return op(i); });
-    ++i;
+  if (!sampler.enabled()) {
+    for (auto _ : state) hits += op(i++);
+  } else {
+    using benchmark::IterationCount;
+    IterationCount done = 0;
+    for (;;) {
+      // Up to and including the next sample, but never past max_iterations:
+      // Google Benchmark requires every repetition to run the same count.
+      const IterationCount to_sample = sampler.OperationsToNextSample();
+      const IterationCount run =
+          std::clamp<IterationCount>(state.max_iterations - done, 1, to_sample);
+      if (!state.KeepRunningBatch(run)) break;
+      done += run;
+      const bool timed = run == to_sample;
+      for (IterationCount k = timed ? 1 : 0; k < run; ++k) hits += op(i++);
+      if (timed) hits += sampler.RunTimed([&] { return op(i++); });
+    }
   }
   meter.Finish(state);
   latency.Finish(state, sampler.histogram());
