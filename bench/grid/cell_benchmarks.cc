@@ -38,14 +38,9 @@ size_t BatchSize(size_t cells) {
 
 // ---- Recall ---------------------------------------------------------------
 
-struct ReadInputs {
-  std::shared_ptr<const Grid> grid;
-  std::shared_ptr<const CoordArray> keys;
-};
-
 // Recall of present cells (hit) drawn from a distribution, or of cells
 // absent from the grid (miss).
-class RecallFixture : public InputsFixture<ReadInputs> {
+class RecallFixture : public InputsFixture<GridQueryInputs> {
  public:
   enum class Kind { kHit, kMiss };
   RecallFixture(const std::string& name, Kind kind, KeyDistribution d,
@@ -56,7 +51,7 @@ class RecallFixture : public InputsFixture<ReadInputs> {
         brick_edge_arg_(brick_edge_arg) {}
 
  private:
-  absl::StatusOr<ReadInputs> Build(const State& state) override {
+  absl::StatusOr<GridQueryInputs> Build(const State& state) override {
     const size_t cells = FillCells(state.range(0));
     absl::StatusOr<std::shared_ptr<const Grid>> grid =
         SharedGrid(cells, FixtureGridOptions(state, brick_edge_arg_));
@@ -65,10 +60,10 @@ class RecallFixture : public InputsFixture<ReadInputs> {
         kind_ == Kind::kHit ? QueryKeys(cells, distribution_, kQuerySeed)
                             : MissKeys(cells, kQuerySeed);
     if (!keys.ok()) return keys.status();
-    return ReadInputs{*grid, *keys};
+    return GridQueryInputs{*grid, *keys};
   }
 
-  void Measure(State& state, ReadInputs& in) override {
+  void Measure(State& state, GridQueryInputs& in) override {
     const Grid& grid = *in.grid;
     const Coord* keys = in.keys->data();
     const size_t mask = in.keys->size() - 1;

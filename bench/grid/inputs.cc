@@ -119,12 +119,7 @@ absl::StatusOr<std::shared_ptr<ConcurrentGrid>> SharedConcurrentGrid(
         absl::StatusOr<std::shared_ptr<const CellPopulation>> population =
             Population(cells);
         if (!population.ok()) return population.status();
-        absl::StatusOr<std::unique_ptr<ConcurrentGrid>> grid =
-            ConcurrentGrid::Create(options);
-        if (!grid.ok()) return grid.status();
-        std::shared_ptr<ConcurrentGrid> shared = *std::move(grid);
-        if (absl::Status s = FillGrid(*shared, **population); !s.ok()) return s;
-        return shared;
+        return FilledConcurrentGrid(options, **population);
       });
 }
 
@@ -195,6 +190,17 @@ absl::StatusOr<std::shared_ptr<const CoordArray>> InterferenceCentres(
   }
   return FilteredQueryKeys(cells, distribution, kQuerySeed, "centre",
                            [&](Coord c) { return IsCentre(c, p); });
+}
+
+absl::StatusOr<GridQueryInputs> InterferenceInputs(
+    size_t cells, const GridOptions& options, bool edge,
+    KeyDistribution distribution) {
+  absl::StatusOr<std::shared_ptr<const Grid>> grid = SharedGrid(cells, options);
+  if (!grid.ok()) return grid.status();
+  absl::StatusOr<std::shared_ptr<const CoordArray>> centres =
+      InterferenceCentres(cells, edge, distribution);
+  if (!centres.ok()) return centres.status();
+  return GridQueryInputs{*grid, *centres};
 }
 
 bool IsCentre(Coord c, const CellPopulation& population) {

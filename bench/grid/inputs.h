@@ -114,6 +114,18 @@ absl::StatusOr<std::shared_ptr<const CoordArray>> MissKeys(size_t cells,
 absl::StatusOr<std::shared_ptr<const CoordArray>> InterferenceCentres(
     size_t cells, bool edge, KeyDistribution distribution);
 
+// A shared filled grid and the keys a read-only fixture queries it with.
+struct GridQueryInputs {
+  std::shared_ptr<const Grid> grid;
+  std::shared_ptr<const CoordArray> keys;
+};
+
+// SharedGrid(cells, options) with InterferenceCentres(cells, edge,
+// distribution): the inputs of Grid/Interference and Ref/Recall27.
+absl::StatusOr<GridQueryInputs> InterferenceInputs(
+    size_t cells, const GridOptions& options, bool edge,
+    KeyDistribution distribution);
+
 // Whether a coordinate is away from the x and y borders of the address
 // space and above layer 0 where the fill has more layers (Interference
 // "centre"), or on an x or y border (Interference "edge").

@@ -26,15 +26,10 @@ using benchmark::State;
 
 // ---- Interference -----------------------------------------------------------
 
-struct InterferenceInputs {
-  std::shared_ptr<const Grid> grid;
-  std::shared_ptr<const CoordArray> centres;
-};
-
 // Interference at present cells: "centre" cells away from the borders (the
 // common case), or "edge" cells on an x or y border of the address space,
 // where the edge policy decides what the missing neighbours are.
-class InterferenceFixture : public InputsFixture<InterferenceInputs> {
+class InterferenceFixture : public InputsFixture<GridQueryInputs> {
  public:
   InterferenceFixture(const std::string& name, bool edge, KeyDistribution d,
                       bool brick_edge_arg = false)
@@ -44,21 +39,16 @@ class InterferenceFixture : public InputsFixture<InterferenceInputs> {
         brick_edge_arg_(brick_edge_arg) {}
 
  private:
-  absl::StatusOr<InterferenceInputs> Build(const State& state) override {
-    const size_t cells = FillCells(state.range(0));
-    absl::StatusOr<std::shared_ptr<const Grid>> grid =
-        SharedGrid(cells, FixtureGridOptions(state, brick_edge_arg_));
-    if (!grid.ok()) return grid.status();
-    absl::StatusOr<std::shared_ptr<const CoordArray>> centres =
-        InterferenceCentres(cells, edge_, distribution_);
-    if (!centres.ok()) return centres.status();
-    return InterferenceInputs{*grid, *centres};
+  absl::StatusOr<GridQueryInputs> Build(const State& state) override {
+    return InterferenceInputs(FillCells(state.range(0)),
+                              FixtureGridOptions(state, brick_edge_arg_), edge_,
+                              distribution_);
   }
 
-  void Measure(State& state, InterferenceInputs& in) override {
+  void Measure(State& state, GridQueryInputs& in) override {
     const Grid& grid = *in.grid;
-    const Coord* keys = in.centres->data();
-    const size_t mask = in.centres->size() - 1;
+    const Coord* keys = in.keys->data();
+    const size_t mask = in.keys->size() - 1;
     TimeEachOperation(state, latency(), [&](uint64_t i) {
       const double sum = grid.Interference(keys[i & mask]);
       DoNotOptimize(sum);

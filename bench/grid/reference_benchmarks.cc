@@ -135,34 +135,24 @@ class MapInsertFixture : public InputsFixture<MapInsertInputs<Map>> {
 
 // ---- 27 independent Recalls ------------------------------------------------
 
-struct Recall27Inputs {
-  std::shared_ptr<const Grid> grid;
-  std::shared_ptr<const CoordArray> centres;
-};
-
 // The 27 Recalls of an Interference neighbourhood (out-of-range
 // neighbours skipped), on the same grid and centres as
 // Grid/Interference: what Interference would cost without bricks.
-class Recall27Fixture : public InputsFixture<Recall27Inputs> {
+class Recall27Fixture : public InputsFixture<GridQueryInputs> {
  public:
   using InputsFixture::InputsFixture;
 
  private:
-  absl::StatusOr<Recall27Inputs> Build(const State& state) override {
-    const size_t cells = FillCells(state.range(0));
-    absl::StatusOr<std::shared_ptr<const Grid>> grid =
-        SharedGrid(cells, ConfiguredGridOptions());
-    if (!grid.ok()) return grid.status();
-    absl::StatusOr<std::shared_ptr<const CoordArray>> centres =
-        InterferenceCentres(cells, false, KeyDistribution::kUniform);
-    if (!centres.ok()) return centres.status();
-    return Recall27Inputs{*grid, *centres};
+  absl::StatusOr<GridQueryInputs> Build(const State& state) override {
+    return InterferenceInputs(FillCells(state.range(0)),
+                              ConfiguredGridOptions(), /*edge=*/false,
+                              KeyDistribution::kUniform);
   }
 
-  void Measure(State& state, Recall27Inputs& in) override {
+  void Measure(State& state, GridQueryInputs& in) override {
     const Grid& grid = *in.grid;
-    const Coord* keys = in.centres->data();
-    const size_t mask = in.centres->size() - 1;
+    const Coord* keys = in.keys->data();
+    const size_t mask = in.keys->size() - 1;
     TimeEachOperation(state, latency(), [&](uint64_t i) {
       const Coord c = keys[i & mask];
       uint32_t found = 0;

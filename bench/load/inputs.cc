@@ -60,12 +60,7 @@ absl::StatusOr<std::shared_ptr<ConcurrentGrid>> LoadConcurrentGrid(
         absl::StatusOr<std::shared_ptr<const CellPopulation>> population =
             LoadPopulation(cells);
         if (!population.ok()) return population.status();
-        absl::StatusOr<std::unique_ptr<ConcurrentGrid>> grid =
-            ConcurrentGrid::Create(options);
-        if (!grid.ok()) return grid.status();
-        std::shared_ptr<ConcurrentGrid> shared = *std::move(grid);
-        if (absl::Status s = FillGrid(*shared, **population); !s.ok()) return s;
-        return shared;
+        return FilledConcurrentGrid(options, **population);
       });
 }
 
@@ -110,6 +105,25 @@ double GridCapacity(Grid& grid, const OpStream& stream, const Mix& mix,
         MeasureCapacity(clock, smoke ? 0.001 : 0.05, op);  // Warm-up.
         return MeasureCapacity(clock, smoke ? 0.002 : 0.2, op);
       });
+}
+
+absl::StatusOr<LoadWorkload> BuildLoadWorkload(size_t cells, const Mix& mix,
+                                               KeyDistribution distribution,
+                                               bool calibrate) {
+  LoadWorkload w;
+  absl::StatusOr<std::shared_ptr<Grid>> grid = LoadGrid(cells);
+  if (!grid.ok()) return grid.status();
+  w.grid = *std::move(grid);
+  absl::StatusOr<std::shared_ptr<const CellPopulation>> population =
+      LoadPopulation(cells);
+  if (!population.ok()) return population.status();
+  w.population = *std::move(population);
+  absl::StatusOr<std::shared_ptr<const OpStream>> stream =
+      LoadStream(cells, mix, distribution, kLoadSeed);
+  if (!stream.ok()) return stream.status();
+  w.stream = *std::move(stream);
+  if (calibrate) w.capacity = GridCapacity(*w.grid, *w.stream, mix, cells);
+  return w;
 }
 
 }  // namespace m8::bench

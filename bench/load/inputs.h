@@ -73,6 +73,19 @@ double CalibratedCapacity(const std::string& key,
 double GridCapacity(Grid& grid, const OpStream& stream, const Mix& mix,
                     size_t cells);
 
+// What the single-threaded load and stress fixtures run: LoadGrid(cells),
+// its population, a LoadStream of `mix` over it (seed kLoadSeed) and, when
+// asked for, the grid's closed-loop capacity for that mix (GridCapacity).
+struct LoadWorkload {
+  std::shared_ptr<Grid> grid;
+  std::shared_ptr<const CellPopulation> population;
+  std::shared_ptr<const OpStream> stream;
+  double capacity = 0.0;  // Operations per second; 0 unless calibrated.
+};
+absl::StatusOr<LoadWorkload> BuildLoadWorkload(size_t cells, const Mix& mix,
+                                               KeyDistribution distribution,
+                                               bool calibrate);
+
 }  // namespace m8::bench
 
 #endif  // M8_BENCH_LOAD_INPUTS_H_

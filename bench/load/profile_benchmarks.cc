@@ -74,13 +74,7 @@ std::string DescribeFractions(const ProfileSpec& s) {
 
 double ProfileSeconds() { return Settings().smoke ? 0.02 : 1.0; }
 
-struct ProfileInputs {
-  std::shared_ptr<Grid> grid;
-  std::shared_ptr<const OpStream> stream;
-  double capacity = 0.0;  // Operations per second, closed loop.
-};
-
-class ProfileFixture : public InputsFixture<ProfileInputs> {
+class ProfileFixture : public InputsFixture<LoadWorkload> {
  public:
   explicit ProfileFixture(ProfileShape shape)
       : InputsFixture(absl::StrCat("Load/Profile/", ProfileShapeName(shape))),
@@ -89,21 +83,12 @@ class ProfileFixture : public InputsFixture<ProfileInputs> {
  private:
   const Mix& Workload() const { return YcsbMixes()[1]; }  // YCSB B.
 
-  absl::StatusOr<ProfileInputs> Build(const State&) override {
-    const size_t cells = FillCells(kLoadCells);
-    ProfileInputs in;
-    absl::StatusOr<std::shared_ptr<Grid>> grid = LoadGrid(cells);
-    if (!grid.ok()) return grid.status();
-    in.grid = *std::move(grid);
-    absl::StatusOr<std::shared_ptr<const OpStream>> stream =
-        LoadStream(cells, Workload(), KeyDistribution::kZipfian, kLoadSeed);
-    if (!stream.ok()) return stream.status();
-    in.stream = *std::move(stream);
-    in.capacity = GridCapacity(*in.grid, *in.stream, Workload(), cells);
-    return in;
+  absl::StatusOr<LoadWorkload> Build(const State&) override {
+    return BuildLoadWorkload(FillCells(kLoadCells), Workload(),
+                             KeyDistribution::kZipfian, /*calibrate=*/true);
   }
 
-  void Measure(State& state, ProfileInputs& in) override {
+  void Measure(State& state, LoadWorkload& in) override {
     const ProfileSpec relative = RelativeSpec(shape_);
     absl::StatusOr<std::unique_ptr<LoadProfile>> profile =
         MakeProfile(relative.Scaled(in.capacity), ProfileSeconds());

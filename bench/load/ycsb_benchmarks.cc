@@ -29,12 +29,6 @@ namespace {
 
 using benchmark::State;
 
-struct YcsbInputs {
-  std::shared_ptr<Grid> grid;
-  std::shared_ptr<const CellPopulation> population;
-  std::shared_ptr<const OpStream> stream;
-};
-
 // "read 95%, insert 5%".
 std::string DescribeMix(const Mix& mix) {
   std::string text;
@@ -47,7 +41,7 @@ std::string DescribeMix(const Mix& mix) {
   return text;
 }
 
-class YcsbFixture : public InputsFixture<YcsbInputs> {
+class YcsbFixture : public InputsFixture<LoadWorkload> {
  public:
   YcsbFixture(const Mix& mix, KeyDistribution distribution)
       : InputsFixture(absl::StrCat("Load/", mix.name, "/",
@@ -56,24 +50,12 @@ class YcsbFixture : public InputsFixture<YcsbInputs> {
         distribution_(distribution) {}
 
  private:
-  absl::StatusOr<YcsbInputs> Build(const State& state) override {
-    const size_t cells = FillCells(state.range(0));
-    YcsbInputs in;
-    absl::StatusOr<std::shared_ptr<Grid>> grid = LoadGrid(cells);
-    if (!grid.ok()) return grid.status();
-    in.grid = *std::move(grid);
-    absl::StatusOr<std::shared_ptr<const CellPopulation>> population =
-        LoadPopulation(cells);
-    if (!population.ok()) return population.status();
-    in.population = *std::move(population);
-    absl::StatusOr<std::shared_ptr<const OpStream>> stream =
-        LoadStream(cells, mix_, distribution_, kLoadSeed);
-    if (!stream.ok()) return stream.status();
-    in.stream = *std::move(stream);
-    return in;
+  absl::StatusOr<LoadWorkload> Build(const State& state) override {
+    return BuildLoadWorkload(FillCells(state.range(0)), mix_, distribution_,
+                             /*calibrate=*/false);
   }
 
-  void Measure(State& state, YcsbInputs& in) override {
+  void Measure(State& state, LoadWorkload& in) override {
     Grid& grid = *in.grid;
     const Op* ops = in.stream->ops.data();
     OpExecutor<Grid> executor(grid, kLoadSeed);

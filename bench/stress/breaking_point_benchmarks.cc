@@ -45,12 +45,6 @@ constexpr int64_t kRssHeadroomBytes = int64_t{1} << 30;
 
 double WindowSeconds() { return Settings().smoke ? 0.002 : 0.1; }
 
-struct BreakingInputs {
-  std::shared_ptr<Grid> grid;
-  std::shared_ptr<const OpStream> stream;
-  double capacity = 0.0;
-};
-
 // What one search found.
 struct Search {
   double breaking_rate = 0.0;
@@ -62,32 +56,23 @@ struct Search {
   uint64_t completed = 0;
 };
 
-class BreakingPointFixture : public InputsFixture<BreakingInputs> {
+class BreakingPointFixture : public InputsFixture<LoadWorkload> {
  public:
   explicit BreakingPointFixture(const Mix& mix)
       : InputsFixture(absl::StrCat("Stress/BreakingPoint/", mix.name)),
         mix_(mix) {}
 
  private:
-  absl::StatusOr<BreakingInputs> Build(const State&) override {
-    const size_t cells = FillCells(kLoadCells);
-    BreakingInputs in;
-    absl::StatusOr<std::shared_ptr<Grid>> grid = LoadGrid(cells);
-    if (!grid.ok()) return grid.status();
-    in.grid = *std::move(grid);
-    absl::StatusOr<std::shared_ptr<const OpStream>> stream =
-        LoadStream(cells, mix_, KeyDistribution::kZipfian, kLoadSeed);
-    if (!stream.ok()) return stream.status();
-    in.stream = *std::move(stream);
-    if (in.stream->inserts > 0) {
+  absl::StatusOr<LoadWorkload> Build(const State&) override {
+    if (mix_.has_inserts()) {
       return absl::InvalidArgumentError(
           "the breaking point replays its stream: a mix without inserts");
     }
-    in.capacity = GridCapacity(*in.grid, *in.stream, mix_, cells);
-    return in;
+    return BuildLoadWorkload(FillCells(kLoadCells), mix_,
+                             KeyDistribution::kZipfian, /*calibrate=*/true);
   }
 
-  Search Run(BreakingInputs& in) {
+  Search Run(LoadWorkload& in) {
     const Op* ops = in.stream->ops.data();
     const size_t mask = in.stream->ops.size() - 1;
     OpExecutor<Grid> executor(*in.grid, kLoadSeed);
@@ -141,7 +126,7 @@ class BreakingPointFixture : public InputsFixture<BreakingInputs> {
     return search;
   }
 
-  void Measure(State& state, BreakingInputs& in) override {
+  void Measure(State& state, LoadWorkload& in) override {
     double breaking = 0.0;
     double last_good = 0.0;
     double steps = 0.0;

@@ -28,6 +28,7 @@
 #include "bench/support/histogram.h"
 #include "bench/support/keys.h"
 #include "bench/support/latency.h"
+#include "bench/support/population.h"
 #include "bench/support/resource_cache.h"
 #include "bench/support/resources.h"
 #include "bench/support/thread_binding.h"
@@ -100,7 +101,7 @@ class DecayStormFixture : public InputsFixture<StormInputs> {
         ResourceCache::Global().GetOrBuild<ConcurrentGrid>(
             absl::StrCat("stress/decay/", cells, "/", options.shard_count, "/",
                          GridOptionsKey(options.grid)),
-            cells * 144,
+            cells * kGridBytesPerCell,
             [&]() -> absl::StatusOr<std::shared_ptr<ConcurrentGrid>> {
               absl::StatusOr<std::unique_ptr<ConcurrentGrid>> g =
                   ConcurrentGrid::Create(options);

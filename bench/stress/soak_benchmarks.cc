@@ -82,39 +82,19 @@ class Churn {
   size_t count_ = 0;
 };
 
-struct SoakInputs {
-  std::shared_ptr<Grid> grid;
-  std::shared_ptr<const CellPopulation> population;
-  std::shared_ptr<const OpStream> stream;
-  double capacity = 0.0;
-};
-
-class SoakFixture : public InputsFixture<SoakInputs> {
+class SoakFixture : public InputsFixture<LoadWorkload> {
  public:
   SoakFixture() : InputsFixture("Stress/Soak/YCSB_B_churn") {}
 
  private:
   const Mix& Workload() const { return YcsbMixes()[1]; }  // YCSB B.
 
-  absl::StatusOr<SoakInputs> Build(const State&) override {
-    const size_t cells = FillCells(kLoadCells);
-    SoakInputs in;
-    absl::StatusOr<std::shared_ptr<Grid>> grid = LoadGrid(cells);
-    if (!grid.ok()) return grid.status();
-    in.grid = *std::move(grid);
-    absl::StatusOr<std::shared_ptr<const CellPopulation>> population =
-        LoadPopulation(cells);
-    if (!population.ok()) return population.status();
-    in.population = *std::move(population);
-    absl::StatusOr<std::shared_ptr<const OpStream>> stream =
-        LoadStream(cells, Workload(), KeyDistribution::kZipfian, kLoadSeed);
-    if (!stream.ok()) return stream.status();
-    in.stream = *std::move(stream);
-    in.capacity = GridCapacity(*in.grid, *in.stream, Workload(), cells);
-    return in;
+  absl::StatusOr<LoadWorkload> Build(const State&) override {
+    return BuildLoadWorkload(FillCells(kLoadCells), Workload(),
+                             KeyDistribution::kZipfian, /*calibrate=*/true);
   }
 
-  void Measure(State& state, SoakInputs& in) override {
+  void Measure(State& state, LoadWorkload& in) override {
     const bool smoke = Settings().smoke;
     absl::StatusOr<std::unique_ptr<LoadProfile>> profile = MakeProfile(
         {.shape = ProfileShape::kConstant, .rate = kLoadFraction * in.capacity},

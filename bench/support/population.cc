@@ -4,6 +4,7 @@
 #include <bit>
 #include <cassert>
 #include <cmath>
+#include <utility>
 
 #include "bench/support/keys.h"
 
@@ -82,6 +83,16 @@ Wave CellPopulation::MakeWave(uint64_t seed, uint64_t i) {
   w.kind = static_cast<uint8_t>((bits >> 28) & 7);
   w.tag = static_cast<uint32_t>(bits >> 32);
   return w;
+}
+
+absl::StatusOr<std::shared_ptr<ConcurrentGrid>> FilledConcurrentGrid(
+    const ConcurrentGridOptions& options, const CellPopulation& population) {
+  absl::StatusOr<std::unique_ptr<ConcurrentGrid>> grid =
+      ConcurrentGrid::Create(options);
+  if (!grid.ok()) return grid.status();
+  std::shared_ptr<ConcurrentGrid> shared = *std::move(grid);
+  if (absl::Status s = FillGrid(*shared, population); !s.ok()) return s;
+  return shared;
 }
 
 }  // namespace m8::bench

@@ -18,10 +18,13 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
+#include "grid/concurrent_grid.h"
 #include "grid/coord.h"
 #include "grid/wave.h"
 
@@ -78,6 +81,10 @@ absl::Status FillGrid(GridT& grid, const CellPopulation& population) {
   }
   return absl::OkStatus();
 }
+
+// A new ConcurrentGrid with `options` holding every cell of `population`.
+absl::StatusOr<std::shared_ptr<ConcurrentGrid>> FilledConcurrentGrid(
+    const ConcurrentGridOptions& options, const CellPopulation& population);
 
 }  // namespace m8::bench
 
