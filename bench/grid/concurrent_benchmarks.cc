@@ -40,9 +40,7 @@ std::shared_ptr<const CoordArray> ThreadQueryKeys(State& state,
   absl::StatusOr<std::shared_ptr<const CoordArray>> keys =
       QueryKeys(FillCells(state.range(0)), d, ThreadSeed(state));
   if (keys.ok()) return *std::move(keys);
-  state.SkipWithError(std::string(keys.status().message()).c_str());
-  for (auto _ : state) {
-  }
+  SkipRun(state, keys.status());
   return nullptr;
 }
 

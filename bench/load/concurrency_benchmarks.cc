@@ -122,9 +122,7 @@ class ConcurrencyFixture : public InputsFixture<ConcurrentInputs> {
     absl::StatusOr<std::shared_ptr<const OpStream>> stream =
         ThreadStream(FillCells(kLoadCells), scenario_, thread);
     if (!stream.ok()) {
-      state.SkipWithError(std::string(stream.status().message()).c_str());
-      for (auto _ : state) {
-      }
+      SkipRun(state, stream.status());
       return;
     }
     ScopedThreadBinding binding(in.plan.empty() ? -1 : in.plan[thread]);

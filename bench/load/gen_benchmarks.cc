@@ -20,6 +20,7 @@
 #include "bench/load/profile.h"
 #include "bench/load/report.h"
 #include "bench/support/config.h"
+#include "bench/support/fixture.h"
 #include "bench/support/histogram.h"
 #include "bench/support/keys.h"
 #include "bench/support/resources.h"
@@ -95,7 +96,7 @@ void OpenLoop(State& state) {
   absl::StatusOr<std::unique_ptr<LoadProfile>> profile = MakeProfile(
       ProfileSpec{.shape = ProfileShape::kConstant, .rate = rate}, duration);
   if (!profile.ok()) {
-    state.SkipWithError(std::string(profile.status().message()).c_str());
+    SkipRun(state, profile.status());
     return;
   }
   SteadyClock clock;

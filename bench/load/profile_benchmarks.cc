@@ -93,9 +93,7 @@ class ProfileFixture : public InputsFixture<LoadWorkload> {
     absl::StatusOr<std::unique_ptr<LoadProfile>> profile =
         MakeProfile(relative.Scaled(in.capacity), ProfileSeconds());
     if (!profile.ok()) {
-      state.SkipWithError(std::string(profile.status().message()).c_str());
-      for (auto _ : state) {
-      }
+      SkipRun(state, profile.status());
       return;
     }
     const Op* ops = in.stream->ops.data();

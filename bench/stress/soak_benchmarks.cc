@@ -100,9 +100,7 @@ class SoakFixture : public InputsFixture<LoadWorkload> {
         {.shape = ProfileShape::kConstant, .rate = kLoadFraction * in.capacity},
         smoke ? 0.1 : 5.0);
     if (!profile.ok()) {
-      state.SkipWithError(std::string(profile.status().message()).c_str());
-      for (auto _ : state) {
-      }
+      SkipRun(state, profile.status());
       return;
     }
     const Op* ops = in.stream->ops.data();

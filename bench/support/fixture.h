@@ -90,6 +90,13 @@ inline bool SkippedInSetUp(benchmark::State& state) {
   return true;
 }
 
+// Measure's error path: skips the run with `status` (not OK) and runs the
+// (empty) loop so that the threads' start/stop barriers still meet.
+inline void SkipRun(benchmark::State& state, const absl::Status& status) {
+  state.SkipWithError(std::string(status.message()).c_str());
+  SkippedInSetUp(state);
+}
+
 // A fixture whose threads share one Inputs value per run: SetUp acquires it
 // through Build (first thread) and TearDown releases it; Measure runs the
 // benchmark with it. A failed Build skips the benchmark with its error.
