@@ -29,13 +29,6 @@ namespace {
 using benchmark::DoNotOptimize;
 using benchmark::State;
 
-// Keys a batch fixture adds or removes between undos: a quarter of the
-// fill, at least 1024 (so that a pause costs well under 1 ns an operation)
-// and at most 65536 (so that the grid stays close to its fill size).
-size_t BatchSize(size_t cells) {
-  return std::clamp<size_t>(cells / 4, 1024, kAbsentCells);
-}
-
 // ---- Recall ---------------------------------------------------------------
 
 // Recall of present cells (hit) drawn from a distribution, or of cells

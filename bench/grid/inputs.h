@@ -12,6 +12,7 @@
 #ifndef M8_BENCH_GRID_INPUTS_H_
 #define M8_BENCH_GRID_INPUTS_H_
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -54,6 +55,15 @@ inline constexpr uint64_t kFillSeed = 0x6d38'6669'6c6c;   // "m8fill"
 inline constexpr uint64_t kQuerySeed = 0x6d38'7175'6572;  // "m8quer"
 // Absent cells kept beside each fill: misses and new cells for Put.
 inline constexpr size_t kAbsentCells = 65536;
+
+// Keys a batch fixture (Grid/Put of new cells, Grid/Store into empty ones,
+// Grid/Forget, and the map inserts beside them) adds or removes between
+// undos: a quarter of the fill, at least 1024 (so that a pause costs well
+// under 1 ns an operation) and at most kAbsentCells (so that the grid stays
+// close to its fill size).
+inline size_t BatchSize(size_t cells) {
+  return std::clamp<size_t>(cells / 4, 1024, kAbsentCells);
+}
 
 // Query keys per array: 2^20 (2^14 in smoke mode). A power of two, so that
 // fixtures cycle through them with a mask.

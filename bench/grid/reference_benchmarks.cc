@@ -100,10 +100,6 @@ class MapInsertFixture : public InputsFixture<MapInsertInputs<Map>> {
   using InputsFixture<MapInsertInputs<Map>>::InputsFixture;
 
  private:
-  static size_t BatchSize(size_t cells) {
-    return std::clamp<size_t>(cells / 4, 1024, kAbsentCells);
-  }
-
   absl::StatusOr<MapInsertInputs<Map>> Build(const State& state) override {
     const size_t cells = FillCells(state.range(0));
     absl::StatusOr<std::shared_ptr<Map>> map =
