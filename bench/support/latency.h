@@ -44,8 +44,8 @@ int64_t TimerOverheadNanos();
 class LatencySampler {
  public:
   // `max_overhead`: the fraction of the loop's time the samples may cost.
-  // Half the 5% budget: the rest is for the countdown every operation pays
-  // and for the estimate's own error.
+  // Half the 5% budget: the rest is for the estimate's own error and, in
+  // loops that call Run, the countdown every operation pays.
   explicit LatencySampler(double max_overhead = 0.025);
 
   // Runs op() and returns its result, timing it when a sample is due.
