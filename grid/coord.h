@@ -40,6 +40,9 @@ struct Coord {
 inline constexpr uint32_t kMaxX = 255;
 inline constexpr uint32_t kMaxY = 255;
 inline constexpr uint32_t kMaxZ = 65535;
+// Cells in the whole address space: 256 * 256 * 65536 = 2^32.
+inline constexpr uint64_t kAddressSpaceCells =
+    uint64_t{kMaxX + 1} * (kMaxY + 1) * (kMaxZ + 1);
 
 }  // namespace m8
 

@@ -3,11 +3,14 @@
 #include <cmath>
 
 #include "absl/strings/str_cat.h"
+#include "grid/coord.h"
 
 namespace m8 {
 namespace {
 
-absl::Status OutOfRange(absl::string_view field, double value,
+// `value` prints as StrCat prints it: six significant digits for a double,
+// every digit for an integer.
+absl::Status OutOfRange(absl::string_view field, const absl::AlphaNum& value,
                         absl::string_view range) {
   return absl::InvalidArgumentError(absl::StrCat(
       "grid option ", field, " = ", value, " is out of range ", range));
@@ -69,12 +72,18 @@ absl::Status GridOptions::Validate() const {
   if (edge_policy != EdgePolicy::kClamp && edge_policy != EdgePolicy::kSkip) {
     return absl::InvalidArgumentError("grid option edge_policy is invalid");
   }
+  if (max_cells > kAddressSpaceCells) {
+    return OutOfRange("max_cells", max_cells, "[0, 4294967296]");
+  }
   if (brick_edge != 1 && brick_edge != 2 && brick_edge != 4 &&
       brick_edge != 8) {
     return OutOfRange("brick_edge", brick_edge, "{1, 2, 4, 8}");
   }
   if (frequency_buckets < 1 || frequency_buckets > (1 << 20)) {
     return OutOfRange("frequency_buckets", frequency_buckets, "[1, 1048576]");
+  }
+  if (expected_cells > kAddressSpaceCells) {
+    return OutOfRange("expected_cells", expected_cells, "[0, 4294967296]");
   }
   return absl::OkStatus();
 }

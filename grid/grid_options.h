@@ -69,7 +69,8 @@ struct GridOptions {
   EdgePolicy edge_policy = EdgePolicy::kClamp;
 
   // Most cells the grid holds; 0 means unlimited. Storing a new cell into a
-  // full grid fails with ResourceExhausted and loses nothing.
+  // full grid fails with ResourceExhausted and loses nothing. At most
+  // kAddressSpaceCells (coord.h: 2^32, one cell per coordinate).
   size_t max_cells = 0;
 
   // ---- Parameters that affect only performance -------------------------
@@ -89,7 +90,8 @@ struct GridOptions {
   int frequency_buckets = 256;
 
   // Cells to reserve room for up front (0: grow on demand). Like reserve()
-  // on a hash map: avoids rehashing while a grid of known size fills.
+  // on a hash map: avoids rehashing while a grid of known size fills. At
+  // most kAddressSpaceCells (coord.h: 2^32): a grid never holds more.
   size_t expected_cells = 0;
 
   // OK, or InvalidArgument naming the first field out of range.

@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "bench/support/config.h"
 #include "bench/support/resource_cache.h"
+#include "grid/grid_config.h"
 
 namespace m8::bench {
 namespace {

@@ -17,6 +17,7 @@
 #include "bench/support/op_loop.h"
 #include "bench/support/resource_cache.h"
 #include "benchmark/benchmark.h"
+#include "grid/grid_config.h"
 
 namespace m8::bench {
 namespace {

@@ -7,6 +7,7 @@
 #include "bench/load/open_loop.h"
 #include "bench/support/config.h"
 #include "bench/support/resource_cache.h"
+#include "grid/grid_config.h"
 
 namespace m8::bench {
 

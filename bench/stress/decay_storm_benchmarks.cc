@@ -34,6 +34,7 @@
 #include "bench/support/thread_binding.h"
 #include "benchmark/benchmark.h"
 #include "grid/concurrent_grid.h"
+#include "grid/grid_config.h"
 
 namespace m8::bench {
 namespace {

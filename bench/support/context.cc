@@ -10,6 +10,7 @@
 #include "bench/support/heap_counter.h"
 #include "bench/support/latency.h"
 #include "bench/support/resources.h"
+#include "grid/grid_config.h"
 
 namespace m8::bench {
 namespace {

@@ -1,6 +1,7 @@
 #include "grid/grid_options.h"
 
 #include <cmath>
+#include <cstddef>
 #include <string>
 
 #include "gmock/gmock.h"
@@ -26,6 +27,9 @@ TEST(GridOptionsTest, DefaultsAreTheModels) {
   EXPECT_TRUE(o.Validate().ok());
 }
 
+// One more cell than the 256 * 256 * 65536 coordinates.
+constexpr size_t kPastTheAddressSpace = (size_t{1} << 32) + 1;
+
 struct BadOption {
   std::string field;
   void (*apply)(GridOptions&);
@@ -48,6 +52,9 @@ TEST(GridOptionsTest, RejectsEachOutOfRangeFieldByName) {
       {"brick_edge", [](GridOptions& o) { o.brick_edge = 3; }},
       {"brick_edge", [](GridOptions& o) { o.brick_edge = 16; }},
       {"frequency_buckets", [](GridOptions& o) { o.frequency_buckets = 0; }},
+      {"max_cells", [](GridOptions& o) { o.max_cells = kPastTheAddressSpace; }},
+      {"expected_cells",
+       [](GridOptions& o) { o.expected_cells = kPastTheAddressSpace; }},
   };
   for (const BadOption& c : cases) {
     GridOptions o;
@@ -57,6 +64,20 @@ TEST(GridOptionsTest, RejectsEachOutOfRangeFieldByName) {
     EXPECT_THAT(std::string(s.message()), HasSubstr(c.field));
     EXPECT_FALSE(Grid::Create(o).ok()) << c.field;
   }
+}
+
+TEST(GridOptionsTest, CellCountsGoUpToTheAddressSpace) {
+  GridOptions o;
+  o.max_cells = size_t{1} << 32;
+  o.expected_cells = size_t{1} << 32;
+  EXPECT_TRUE(o.Validate().ok()) << o.Validate();
+
+  o.expected_cells = size_t{10000000000000};
+  const absl::Status s = o.Validate();
+  EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(s.message(),
+            "grid option expected_cells = 10000000000000 is out of range "
+            "[0, 4294967296]");
 }
 
 TEST(GridOptionsTest, EdgePolicyParsesAndUnparses) {
