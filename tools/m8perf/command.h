@@ -39,6 +39,7 @@ Command CheckCommand();
 Command TrendCommand();
 Command ScaleCommand();
 Command SummaryCommand();
+Command TuneCommand();
 
 // ---- Helpers shared by the commands -----------------------------------------
 

@@ -12,9 +12,9 @@
 namespace m8::perf {
 
 const std::vector<Command>& Commands() {
-  static const std::vector<Command>* const kCommands =
-      new std::vector<Command>{CompareCommand(), CheckCommand(), TrendCommand(),
-                               ScaleCommand(), SummaryCommand()};
+  static const std::vector<Command>* const kCommands = new std::vector<Command>{
+      CompareCommand(), CheckCommand(),   TrendCommand(),
+      ScaleCommand(),   SummaryCommand(), TuneCommand()};
   return *kCommands;
 }
 
@@ -68,7 +68,8 @@ int Fail(Io& io, const absl::Status& status) {
 int RunM8perf(int argc, const char* const* argv, Io io) {
   try {
     CLI::App app(
-        "Compares, checks and tracks Google Benchmark JSON results.\n"
+        "Compares, checks and tracks Google Benchmark JSON results, and tunes "
+        "grid options.\n"
         "Exit status: 0 success, 1 a regression or breach that was asked to "
         "fail, 2 bad usage or unreadable input.",
         "m8perf");
@@ -80,9 +81,14 @@ int RunM8perf(int argc, const char* const* argv, Io io) {
     }
     try {
       app.parse(argc, argv);
+    } catch (const CLI::Success& e) {  // --help
+      app.exit(e, io.out, io.err);
+      return kExitOk;
     } catch (const CLI::ParseError& e) {
-      const int code = app.exit(e, io.out, io.err);
-      return code == 0 ? kExitOk : kExitUsage;
+      // One line, as every other error: the problem and where to look.
+      io.err << "m8perf: error: " << e.what() << " (see m8perf "
+             << (argc > 1 ? absl::StrCat(argv[1], " ") : "") << "--help)\n";
+      return kExitUsage;
     }
     for (auto& [sub, action] : actions) {
       if (sub->parsed()) return action(io);
