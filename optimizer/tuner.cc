@@ -345,9 +345,10 @@ class Verifier {
         bootstrap_(bootstrap),
         progress_(progress) {}
 
-  // Baseline runs of every verification so far (for the drift check).
-  const std::vector<Measurement>& baseline_runs() const {
-    return baseline_runs_;
+  // The baseline runs of the first verification: the earliest baseline
+  // measured run by run, what the drift check compares with.
+  const std::vector<Measurement>& first_baseline_runs() const {
+    return first_baseline_runs_;
   }
 
   absl::StatusOr<Verification> Verify(int index, const Config& config) {
@@ -384,7 +385,7 @@ class Verifier {
       M8_ASSIGN_OR_RETURN(const std::vector<double> a_costs,
                           reference_.Samples(a.measurement));
       result_.baseline_run_costs.push_back(analysis::Median(a_costs));
-      baseline_runs_.push_back(a.measurement);
+      if (index == 1) first_baseline_runs_.push_back(a.measurement);
       base_runs.push_back(std::move(a.measurement));
       candidate_runs.push_back(std::move(b.measurement));
       v.repetitions = v.rounds * options_.round_repetitions;
@@ -485,8 +486,58 @@ class Verifier {
   TuneResult& result_;
   analysis::MedianRatioBootstrap& bootstrap_;
   const ProgressFn& progress_;
-  std::vector<Measurement> baseline_runs_;
+  std::vector<Measurement> first_baseline_runs_;
 };
+
+// After the last rejection: measures the baseline again, run by run as a
+// verification does, and compares it with the first verification's baseline
+// runs. A proven difference means the machine changed during the tune, and
+// no verdict of it can be trusted.
+absl::Status CheckDrift(JournaledRunner& runs, const TuneOptions& options,
+                        const std::vector<std::string>& metrics,
+                        const Reference& reference,
+                        const std::vector<Measurement>& earlier,
+                        analysis::MedianRatioBootstrap& bootstrap,
+                        TuneResult& result) {
+  std::vector<Measurement> later;
+  for (int done = 0; done < options.repetitions;
+       done += options.round_repetitions) {
+    M8_ASSIGN_OR_RETURN(
+        RunResult again,
+        runs.Run(absl::StrCat("baseline again ", later.size() + 1),
+                 options.baseline_config_json, {}, options.round_repetitions,
+                 metrics));
+    if (!again.ok) {
+      result.decision = Decision::kDrifted;
+      result.reason =
+          absl::StrCat("the baseline failed when re-measured: ", again.failure);
+      return absl::OkStatus();
+    }
+    M8_ASSIGN_OR_RETURN(const std::vector<double> costs,
+                        reference.Samples(again.measurement));
+    result.baseline_run_costs.push_back(analysis::Median(costs));
+    later.push_back(std::move(again.measurement));
+  }
+  std::vector<const Measurement*> before_runs, after_runs;
+  for (const Measurement& m : earlier) before_runs.push_back(&m);
+  for (const Measurement& m : later) after_runs.push_back(&m);
+  M8_ASSIGN_OR_RETURN(std::vector<double> before,
+                      reference.PooledSamples(before_runs));
+  M8_ASSIGN_OR_RETURN(std::vector<double> after,
+                      reference.PooledSamples(after_runs));
+  result.drift =
+      Judge(std::move(before), std::move(after), options.decision, bootstrap);
+  if (result.drift->verdict == analysis::Verdict::kImproved ||
+      result.drift->verdict == analysis::Verdict::kRegressed) {
+    result.decision = Decision::kDrifted;
+    result.reason = absl::StrFormat(
+        "the baseline moved during the tune (%.3fx what it measured at the "
+        "first verification, p = %.3g): the machine drifted and the result "
+        "cannot be trusted",
+        result.drift->ratio, result.drift->pvalue);
+  }
+  return absl::OkStatus();
+}
 
 }  // namespace
 
@@ -685,37 +736,10 @@ absl::StatusOr<TuneResult> Tune(const Space& space, Runner& runner,
               ? "no candidate measured faster than the baseline"
               : absl::StrCat("no candidate was a proven improvement (",
                              result.verifications.size(), " verified)");
-      // Is the baseline still what it was? If not, nothing above can be
-      // trusted.
-      M8_ASSIGN_OR_RETURN(
-          RunResult again,
-          runs.Run("baseline again", options.baseline_config_json, {},
-                   options.repetitions, metrics));
-      if (again.ok) {
-        std::vector<const Measurement*> earlier = {baseline_run};
-        for (const Measurement& m : verifier.baseline_runs()) {
-          earlier.push_back(&m);
-        }
-        M8_ASSIGN_OR_RETURN(std::vector<double> before,
-                            reference.PooledSamples(earlier));
-        M8_ASSIGN_OR_RETURN(std::vector<double> after,
-                            reference.Samples(again.measurement));
-        result.baseline_run_costs.push_back(analysis::Median(after));
-        result.drift = Judge(std::move(before), std::move(after),
-                             options.decision, bootstrap);
-        if (result.drift->verdict == analysis::Verdict::kImproved ||
-            result.drift->verdict == analysis::Verdict::kRegressed) {
-          result.decision = Decision::kDrifted;
-          result.reason = absl::StrFormat(
-              "the baseline moved during the tune (%.3fx its earlier runs, "
-              "p = %.3g): the machine drifted and the result cannot be "
-              "trusted",
-              result.drift->ratio, result.drift->pvalue);
-        }
-      } else {
-        result.decision = Decision::kDrifted;
-        result.reason = absl::StrCat("the baseline failed when re-measured: ",
-                                     again.failure);
+      if (!verifier.first_baseline_runs().empty()) {
+        M8_RETURN_IF_ERROR(CheckDrift(runs, options, metrics, reference,
+                                      verifier.first_baseline_runs(), bootstrap,
+                                      result));
       }
     }
   }

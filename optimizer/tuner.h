@@ -18,8 +18,9 @@
 //     one of several equal candidates stays at alpha; the whole bootstrap CI
 //     below 1 - noise) and every guard holds.
 //  4. When every verification rejected its candidate, the baseline is
-//     measured once more: if it no longer agrees with its earlier runs the
-//     machine drifted, and the result says so.
+//     measured again, run by run: if it no longer agrees with the baseline
+//     runs of the first verification, the machine drifted, and the result
+//     says so.
 //
 // Every run goes through the journal (journal.h) when one is given, so an
 // interrupted tune resumes without running anything twice.
