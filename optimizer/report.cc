@@ -402,13 +402,12 @@ std::string TuneReport::ToJson() const {
                              {"accepted", v.accepted},
                              {"reason", v.reason}});
   }
-  // The guards of the deciding verification (the accepted one, else the
-  // last).
+  // The guards of the accepted candidate, else of the best one verified.
   const Verification* deciding =
       result_.accepted() != nullptr
           ? result_.accepted()
           : (result_.verifications.empty() ? nullptr
-                                           : &result_.verifications.back());
+                                           : &result_.verifications.front());
   for (const GuardSpec& spec : setup_.options.guards) {
     ordered_json g = {{"name", spec.metric.name},
                       {"tolerance", spec.tolerance},

@@ -94,16 +94,11 @@ bool AllGridOptions(const std::string& config_json) {
 absl::Status CheckKnobs(const Space& space, Runner& runner,
                         const TuneOptions& options,
                         std::vector<std::string>* semantic) {
-  if (!options.baseline_config_json.empty()) {
-    if (absl::Status s = runner.CheckConfig(options.baseline_config_json);
-        !s.ok()) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "the baseline config is refused by the binary: ", s.message()));
-    }
-  }
+  // First what the grid's table can tell, for every knob: no run needed.
   for (const Knob& knob : space.knobs()) {
     const m8::OptionInfo* info = m8::FindGridOption(knob.name);
-    if (info != nullptr && info->effect == m8::OptionEffect::kChangesResults) {
+    if (info == nullptr) continue;
+    if (info->effect == m8::OptionEffect::kChangesResults) {
       if (!options.allow_semantic) {
         return absl::InvalidArgumentError(absl::StrCat(
             space.source(), ": knob '", knob.name,
@@ -116,15 +111,27 @@ absl::Status CheckKnobs(const Space& space, Runner& runner,
       const std::string single =
           absl::StrCat("{", KnobValue::String(knob.name).ToJson(), ": ",
                        value.ToJson(), "}");
-      if (info != nullptr) {
-        absl::StatusOr<ConcurrentGridOptions> parsed =
-            m8::ParseGridConfig(single, space.source());
-        if (!parsed.ok()) return parsed.status();
+      if (absl::StatusOr<ConcurrentGridOptions> parsed =
+              m8::ParseGridConfig(single, space.source());
+          !parsed.ok()) {
+        return parsed.status();
       }
-      M8_ASSIGN_OR_RETURN(
-          const std::string config,
-          CandidateJson(space, {}, options.baseline_config_json));
-      json doc = json::parse(config);
+    }
+  }
+  // Then the binary: the baseline, and each value of each knob over it.
+  if (!options.baseline_config_json.empty()) {
+    if (absl::Status s = runner.CheckConfig(options.baseline_config_json);
+        !s.ok()) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "the baseline config is refused by the binary: ", s.message()));
+    }
+  }
+  const json baseline = options.baseline_config_json.empty()
+                            ? json::object()
+                            : json::parse(options.baseline_config_json);
+  for (const Knob& knob : space.knobs()) {
+    for (const KnobValue& value : knob.values) {
+      json doc = baseline;
       doc[knob.name] = json::parse(value.ToJson());
       if (absl::Status s = runner.CheckConfig(doc.dump()); !s.ok()) {
         return absl::InvalidArgumentError(absl::StrCat(

@@ -541,6 +541,46 @@ case_e() {
   say "--repetitions 0"
   expect_usage_error e_repetitions "$work/e_repetitions" --binary "$target" \
     --filter '^Tune/Work$' --space "$good" --repetitions 0 "${bench_args[@]}"
+
+  say "a grid option out of the grid's own range (brick_edge 3)"
+  echo '{"knobs": [{"name": "brick_edge", "values": [1, 3]}]}' \
+    >"$work/e_table.json"
+  expect_usage_error e_table "$work/e_table" "${common[@]}" \
+    --space "$work/e_table.json" "${bench_args[@]}"
+
+  say "a grid option that changes results (alpha), without --allow-semantic"
+  echo '{"knobs": [{"name": "alpha", "values": [0.1, 0.3]}]}' \
+    >"$work/e_semantic.json"
+  expect_usage_error e_semantic "$work/e_semantic" "${common[@]}" \
+    --space "$work/e_semantic.json" "${bench_args[@]}"
+
+  say "a malformed --guard, --budget and a runner flag after --"
+  expect_usage_error e_guard "$work/e_guard" "${common[@]}" --space "$good" \
+    --guard p99_ns=5 "${bench_args[@]}"
+  expect_usage_error e_budget "$work/e_budget" "${common[@]}" --space "$good" \
+    --budget soon "${bench_args[@]}"
+  expect_usage_error e_flag "$work/e_flag" "${common[@]}" --space "$good" \
+    -- --benchmark_filter=Tune/Other
+}
+
+case_f() {
+  begin "f: every candidate crashes: exit 1, decision no_candidate"
+  local space=$work/space_all_crash.json
+  echo '{"knobs": [{"name": "crash", "values": [1]}]}' >"$space"
+  tune f --out "$work/f" --binary "$target" --filter '^Tune/Work$' \
+    --space "$space" "${settings[@]}" "${bench_args[@]}"
+  ((rc == 1)) || fail "exit status $rc, expected 1"
+  expect_finished "$work/f"
+  say "decision no_candidate, the trial failed with the signal named"
+  py '
+    report = load(args[0] + "/report.json")
+    check(report["decision"] == "no_candidate",
+          "decision %r" % (report["decision"],))
+    check(all(t["status"] == "failed" for t in report["trials"]),
+          "a trial did not fail: %r" % (report["trials"],))
+    check("signal 6" in report["trials"][0]["reason"],
+          "reason %r" % (report["trials"][0]["reason"],))
+  ' "$work/f"
 }
 
 case_e
@@ -548,5 +588,6 @@ case_a
 case_b
 case_c
 case_d
+case_f
 echo
 echo "PASS: m8perf tune end to end ($SECONDS s)"

@@ -313,9 +313,11 @@ Command TuneCommand() {
             ->capture_default_str();
         app.add_option("--direction", args->directions,
                        "NAME=lower|higher: which way a metric is better, "
-                       "where its name does not say");
+                       "where its name does not say")
+            ->allow_extra_args(false);
         app.add_option("--guard", args->guards,
-                       "NAME=+P%: a metric that may get worse by at most P%");
+                       "NAME=+P%: a metric that may get worse by at most P%")
+            ->allow_extra_args(false);
         app.add_option("--strategy", args->strategy,
                        "Search: auto, exhaustive, random, coordinate, halving")
             ->check(CLI::IsMember(
