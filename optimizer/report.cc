@@ -468,6 +468,7 @@ std::string TuneReport::ToJson() const {
   j["cost"] = {{"runs", result_.runs},
                {"replayed_runs", result_.replayed_runs},
                {"run_seconds", result_.run_seconds},
+               {"check_seconds", result_.check_seconds},
                {"harness_seconds", result_.harness_seconds},
                {"startup_seconds", result_.startup_seconds},
                {"overhead_fraction", overhead_fraction()},
@@ -555,9 +556,14 @@ std::string TuneReport::ToMarkdown() const {
       &md, "\n## Cost\n\n", result_.runs, " runs of the binary (",
       result_.replayed_runs, " replayed from the journal) took ",
       absl::StrFormat("%.1f", result_.run_seconds),
-      " s; the harness's own share (start-ups, parsing, statistics) was ",
+      " s, of which the binary's start-ups (",
+      absl::StrFormat("%.0f ms", 1000 * result_.startup_seconds),
+      " each) and the tuner's own work between runs (spawning, parsing, "
+      "statistics, journal: ",
+      absl::StrFormat("%.1f s", result_.harness_seconds), ") came to ",
       absl::StrFormat("%.1f%%", 100 * overhead_fraction()),
-      " of the benchmark time.\n");
+      " of the benchmark time. Checking the knobs first took ",
+      absl::StrFormat("%.1f s", result_.check_seconds), ".\n");
   return md;
 }
 

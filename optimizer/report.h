@@ -68,7 +68,9 @@ class TuneReport {
   const std::vector<std::string>& recommendations() const {
     return recommendations_;
   }
-  // The harness's own share of the time: start-ups, parsing, statistics.
+  // What running the trials as processes costs beside the benchmarks: the
+  // binary's start-ups and the tuner's own work between runs, as a fraction
+  // of the benchmark time (the one-off knob checks are not counted).
   double overhead_fraction() const;
 
   std::string ToJson() const;

@@ -207,6 +207,7 @@ class TrialEvaluator : public Evaluator {
       }
     }
     repetitions_done_ += repetitions;
+    search_seconds_ += trial.wall_seconds;
     result_.trials.push_back(trial);
     Report(trial);
     return Score{trial.ok, trial.ok ? trial.judgement.ratio : 0};
@@ -233,9 +234,9 @@ class TrialEvaluator : public Evaluator {
                       space_.Describe(result_.trials[best_].config), ")");
     }
     if (planned_repetitions_ && repetitions_done_ > 0) {
-      const double per_repetition =
-          result_.run_seconds /
-          std::max(1, repetitions_done_ + options_.repetitions);
+      // Start-ups and set-up scale with the runs, as the repetitions do
+      // (but for halving's later rungs): time per repetition so far.
+      const double per_repetition = search_seconds_ / repetitions_done_;
       const int left = std::max(0, *planned_repetitions_ - repetitions_done_);
       absl::StrAppend(&line, "; search ETA ",
                       FormatSeconds(per_repetition * left));
@@ -254,6 +255,7 @@ class TrialEvaluator : public Evaluator {
   const ProgressFn& progress_;
   absl::Status status_;
   int repetitions_done_ = 0;
+  double search_seconds_ = 0;
   int best_ = -1;
 };
 
@@ -649,6 +651,8 @@ absl::StatusOr<TuneResult> Tune(const Space& space, Runner& runner,
   TuneResult result;
   M8_RETURN_IF_ERROR(
       CheckKnobs(space, runner, options, &result.semantic_knobs));
+  result.startup_seconds = runner.StartupSeconds();
+  result.check_seconds = absl::ToDoubleSeconds(absl::Now() - start);
 
   // The points to search: the space's constraints, then the grid's own
   // validation of each whole config (e.g. noise_floor <= blanket_threshold).
@@ -750,9 +754,9 @@ absl::StatusOr<TuneResult> Tune(const Space& space, Runner& runner,
       }
     }
   }
-  result.startup_seconds = runner.StartupSeconds();
-  result.harness_seconds = std::max(
-      0.0, absl::ToDoubleSeconds(absl::Now() - start) - runs.live_seconds());
+  result.harness_seconds =
+      std::max(0.0, absl::ToDoubleSeconds(absl::Now() - start) -
+                        runs.live_seconds() - result.check_seconds);
   return result;
 }
 

@@ -149,8 +149,9 @@ struct TuneResult {
   int runs = 0;                // process runs, including replayed ones
   int replayed_runs = 0;       // taken from the journal
   double run_seconds = 0;      // wall time of the runs
+  double check_seconds = 0;    // the knob checks before the first run
   double harness_seconds = 0;  // the tuner's own time between runs
-  double startup_seconds = 0;  // one start-up of the binary
+  double startup_seconds = 0;  // one start-up of the binary, measured
 };
 
 // Progress lines for a person (stderr).
