@@ -51,6 +51,10 @@ absl::StatusOr<M8Flags> ExtractM8Flags(int* argc, char** argv,
       flags.latency = true;
     } else if (arg == "--m8_latency=false") {
       flags.latency = false;
+    } else if (arg == "--m8_progress" || arg == "--m8_progress=true") {
+      flags.progress = true;
+    } else if (arg == "--m8_progress=false") {
+      flags.progress = false;
     } else if (arg == "--m8_help") {
       flags.help = true;
     } else {
@@ -100,6 +104,9 @@ const char* M8FlagsHelp() {
                      else /tmp)
   --m8_latency=false no latency sampling: no p50_ns ... max_ns counters
                      (to measure what sampling costs; it is kept under 5%)
+  --m8_progress      "benchmark k of n: NAME, ... ETA 3m10s" on stderr after
+                     each benchmark (=false: none; default: on when stderr is
+                     a terminal); the console table on stdout is unchanged
   --m8_help          this help; --help lists Google Benchmark's flags
 )";
 }

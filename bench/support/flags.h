@@ -8,12 +8,16 @@
 //                       (default: $TMPDIR, else /tmp)
 //   --m8_latency=false  no latency sampling (no p50_ns ... max_ns), to
 //                       measure what sampling costs
+//   --m8_progress       benchmark k of n and an ETA on stderr
+//                       (--m8_progress=false: none; default: on when
+//                       stderr is a terminal)
 //   --m8_help           print this help
 //
 // Thread-safety: call from main before anything else runs.
 #ifndef M8_BENCH_SUPPORT_FLAGS_H_
 #define M8_BENCH_SUPPORT_FLAGS_H_
 
+#include <optional>
 #include <string>
 
 #include "absl/status/statusor.h"
@@ -27,6 +31,7 @@ struct M8Flags {
   std::string temp_dir;  // Empty: $TMPDIR or /tmp.
   bool latency = true;
   bool help = false;
+  std::optional<bool> progress;  // nullopt: on when stderr is a terminal
 };
 
 // Removes every --m8_* argument from argv (updating *argc) and returns what

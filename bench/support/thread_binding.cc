@@ -3,6 +3,7 @@
 #include <hwloc.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <climits>
 #include <cstring>
@@ -59,6 +60,9 @@ class Topology {
 absl::Status ErrnoStatus(absl::string_view what) {
   return absl::UnavailableError(absl::StrCat(what, ": ", std::strerror(errno)));
 }
+
+std::atomic<int64_t> bindings_requested{0};
+std::atomic<int64_t> bindings_made{0};
 
 // hwloc_distrib's spread of `n` single-PU sets over the whole machine.
 std::vector<int> Scatter(const Topology& topology, int n) {
@@ -119,6 +123,7 @@ std::string FormatPus(const std::vector<int>& pus) {
 
 ScopedThreadBinding::ScopedThreadBinding(int os_index) {
   if (os_index < 0) return;
+  bindings_requested.fetch_add(1, std::memory_order_relaxed);
   absl::StatusOr<const Topology*> topology = Topology::Get();
   if (!topology.ok()) {
     status_ = topology.status();
@@ -137,6 +142,7 @@ ScopedThreadBinding::ScopedThreadBinding(int os_index) {
     return;
   }
   saved_ = saved.release();
+  bindings_made.fetch_add(1, std::memory_order_relaxed);
 }
 
 ScopedThreadBinding::~ScopedThreadBinding() {
@@ -146,6 +152,11 @@ ScopedThreadBinding::~ScopedThreadBinding() {
     hwloc_set_cpubind((*topology)->get(), saved_, HWLOC_CPUBIND_THREAD);
   }
   hwloc_bitmap_free(saved_);
+}
+
+BindingCounts ThreadBindingCounts() {
+  return {bindings_requested.load(std::memory_order_relaxed),
+          bindings_made.load(std::memory_order_relaxed)};
 }
 
 int CurrentPu() {

@@ -18,6 +18,7 @@
 #ifndef M8_BENCH_SUPPORT_THREAD_BINDING_H_
 #define M8_BENCH_SUPPORT_THREAD_BINDING_H_
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -67,6 +68,15 @@ class ScopedThreadBinding {
 
 // The OS index of the PU the calling thread ran on most recently, or -1.
 int CurrentPu();
+
+// Bindings asked for (a ScopedThreadBinding with a PU) and made, since the
+// process started: a run records them, so that a result says whether threads
+// that were meant to be bound ran unbound.
+struct BindingCounts {
+  int64_t requested = 0;
+  int64_t bound = 0;
+};
+BindingCounts ThreadBindingCounts();
 
 }  // namespace m8::bench
 
