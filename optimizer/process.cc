@@ -132,8 +132,11 @@ absl::StatusOr<ProcessResult> RunProcess(const ProcessOptions& options) {
       !s.ok()) {
     return s;
   }
-  if (absl::Status s = RedirectTo(&actions, STDERR_FILENO, options.stderr_path);
-      !s.ok()) {
+  if (options.stderr_to_stdout) {
+    posix_spawn_file_actions_adddup2(&actions, STDOUT_FILENO, STDERR_FILENO);
+  } else if (absl::Status s =
+                 RedirectTo(&actions, STDERR_FILENO, options.stderr_path);
+             !s.ok()) {
     return s;
   }
   posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null",

@@ -23,6 +23,8 @@ struct ProcessOptions {
   // Where the child's standard output and error go; empty: /dev/null.
   std::string stdout_path;
   std::string stderr_path;
+  // Standard error goes where standard output goes (stderr_path unused).
+  bool stderr_to_stdout = false;
   // Killed (SIGKILL) when still running after this long.
   absl::Duration timeout = absl::InfiniteDuration();
 };

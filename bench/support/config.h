@@ -29,6 +29,9 @@ struct BenchSettings {
   // Latency sampling (--m8_latency=false turns it off, for measuring what
   // it costs): without it no fixture reports p50_ns ... max_ns.
   bool latency_sampling = true;
+  // Extra work the validation fixtures do, as a fraction of their fixed
+  // work (--m8_slowdown): a change of known size.
+  double slowdown = 0;
   // Where Save/Load fixtures put their snapshots.
   std::string temp_dir = "/tmp";
 };

@@ -1,6 +1,7 @@
 #include "bench/support/flags.h"
 
 #include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 #include "absl/strings/strip.h"
@@ -51,6 +52,12 @@ absl::StatusOr<M8Flags> ExtractM8Flags(int* argc, char** argv,
       flags.latency = true;
     } else if (arg == "--m8_latency=false") {
       flags.latency = false;
+    } else if (ValueOf(arg, "--m8_slowdown", &value)) {
+      if (!absl::SimpleAtod(value, &flags.slowdown) ||
+          !(flags.slowdown >= 0 && flags.slowdown <= 10)) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            "--m8_slowdown takes a fraction in [0, 10], got '", value, "'"));
+      }
     } else if (arg == "--m8_progress" || arg == "--m8_progress=true") {
       flags.progress = true;
     } else if (arg == "--m8_progress=false") {
@@ -72,6 +79,7 @@ absl::StatusOr<BenchSettings> MakeSettings(const M8Flags& flags,
   BenchSettings settings;
   settings.smoke = flags.smoke;
   settings.latency_sampling = flags.latency;
+  settings.slowdown = flags.slowdown;
   if (!flags.temp_dir.empty()) {
     settings.temp_dir = flags.temp_dir;
   } else if (tmpdir_env != nullptr && *tmpdir_env != '\0') {
@@ -104,6 +112,9 @@ const char* M8FlagsHelp() {
                      else /tmp)
   --m8_latency=false no latency sampling: no p50_ns ... max_ns counters
                      (to measure what sampling costs; it is kept under 5%)
+  --m8_slowdown=F    the validation fixtures (Validation/...) do the
+                     fraction F more work per iteration (0.05: 5% more), to
+                     check that comparisons find a known change; in [0, 10]
   --m8_progress      "benchmark k of n: NAME, ... ETA 3m10s" on stderr after
                      each benchmark (=false: none; default: on when stderr is
                      a terminal); the console table on stdout is unchanged

@@ -8,6 +8,8 @@
 //                       (default: $TMPDIR, else /tmp)
 //   --m8_latency=false  no latency sampling (no p50_ns ... max_ns), to
 //                       measure what sampling costs
+//   --m8_slowdown=F     the validation fixtures do the fraction F more
+//                       work per iteration (0.05: 5% more), in [0, 10]
 //   --m8_progress       benchmark k of n and an ETA on stderr
 //                       (--m8_progress=false: none; default: on when
 //                       stderr is a terminal)
@@ -30,6 +32,7 @@ struct M8Flags {
   bool smoke = false;
   std::string temp_dir;  // Empty: $TMPDIR or /tmp.
   bool latency = true;
+  double slowdown = 0;
   bool help = false;
   std::optional<bool> progress;  // nullopt: on when stderr is a terminal
 };

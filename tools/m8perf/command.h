@@ -40,6 +40,8 @@ Command TrendCommand();
 Command ScaleCommand();
 Command SummaryCommand();
 Command TuneCommand();
+Command CalibrateCommand();
+Command LoopCommand();
 
 // ---- Helpers shared by the commands -----------------------------------------
 
