@@ -2,13 +2,17 @@
 //
 // TimeEachOperation runs op(i) for i = 0, 1, 2, ... once per iteration,
 // with nothing else in the timed loop: it runs the operations between two
-// latency samples as one batch, so that they pay nothing for sampling;
+// latency samples as one batch, so that they pay nothing for sampling, and
+// each sample's operations (one, or a batch of a few when one is too short
+// for the clock) as another;
 // op returns how many hits it made (a found cell, a stored wave), which
 // also keeps its work from being optimised away. Around the loop it
 // measures resources, and after it reports:
 //   items_per_second  one item per operation (SetItemsProcessed)
 //   hits              hits per operation (the proof of work)
-//   p50_ns ... max_ns sampled latency of one operation, merged over threads
+//   p50_ns ... max_ns sampled latency of one operation (or of a batch's
+//                     mean), merged over threads, those the clock resolves
+//   latency_batch, latency_floor_ns  what the samples mean (latency.h)
 //   resource counters (resources.h)
 //
 // Thread-safety: call from a benchmark's thread; the SharedLatency is the
@@ -46,20 +50,29 @@ void TimeEachOperation(benchmark::State& state, SharedLatency& latency,
     using benchmark::IterationCount;
     IterationCount done = 0;
     for (;;) {
-      // Up to and including the next sample, but never past max_iterations:
-      // Google Benchmark requires every repetition to run the same count.
-      const IterationCount to_sample = sampler.OperationsToNextSample();
-      const IterationCount run =
-          std::clamp<IterationCount>(state.max_iterations - done, 1, to_sample);
+      // Up to and including the next sample's batch, but never past
+      // max_iterations: Google Benchmark requires every repetition to run
+      // the same count.
+      const auto untimed =
+          static_cast<IterationCount>(sampler.UntimedBeforeSample());
+      const IterationCount batch = sampler.batch();
+      const IterationCount run = std::clamp<IterationCount>(
+          state.max_iterations - done, 1, untimed + batch);
       if (!state.KeepRunningBatch(run)) break;
       done += run;
-      const bool timed = run == to_sample;
-      for (IterationCount k = timed ? 1 : 0; k < run; ++k) hits += op(i++);
-      if (timed) hits += sampler.RunTimed([&] { return op(i++); });
+      const bool timed = run == untimed + batch;
+      for (IterationCount k = timed ? batch : 0; k < run; ++k) hits += op(i++);
+      if (timed) {
+        hits += sampler.TimeBatch([&] {
+          uint64_t batch_hits = 0;
+          for (IterationCount k = 0; k < batch; ++k) batch_hits += op(i++);
+          return batch_hits;
+        });
+      }
     }
   }
   meter.Finish(state);
-  latency.Finish(state, sampler.histogram());
+  latency.Finish(state, sampler.samples());
   ReportWork(state, state.iterations(), hits);
 }
 
@@ -75,15 +88,30 @@ void TimeBatches(benchmark::State& state, SharedLatency& latency, size_t batch,
   ResourceMeter meter(state);
   while (
       state.KeepRunningBatch(static_cast<benchmark::IterationCount>(batch))) {
-    for (size_t j = 0; j < batch; ++j) {
-      hits += sampler.Run([&] { return op(j); });
+    size_t j = 0;
+    if (sampler.enabled()) {
+      // The samples that fit in this batch; a sample never spans the pause.
+      while (batch - j >= sampler.UntimedBeforeSample() + sampler.batch()) {
+        for (size_t end = j + sampler.UntimedBeforeSample(); j < end; ++j) {
+          hits += op(j);
+        }
+        hits += sampler.TimeBatch([&] {
+          uint64_t batch_hits = 0;
+          for (size_t end = j + sampler.batch(); j < end; ++j) {
+            batch_hits += op(j);
+          }
+          return batch_hits;
+        });
+      }
+      sampler.Interrupted(batch - j);
     }
+    for (; j < batch; ++j) hits += op(j);
     state.PauseTiming();
     undo();
     state.ResumeTiming();
   }
   meter.Finish(state);
-  latency.Finish(state, sampler.histogram());
+  latency.Finish(state, sampler.samples());
   ReportWork(state, state.iterations(), hits);
 }
 
