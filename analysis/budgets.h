@@ -63,7 +63,9 @@ struct CheckReport {
   std::string baseline_source;  // empty without a baseline
   int checks = 0;               // (benchmark, budget) pairs evaluated
   std::vector<Breach> breaches;
-  std::vector<std::string> warnings;  // budgets that matched nothing, ...
+  // Budgets that matched nothing, then the runs' environment problems
+  // (environment.h, filled by the caller).
+  std::vector<std::string> warnings;
 
   bool HasBreach() const { return !breaches.empty(); }
 };

@@ -97,6 +97,10 @@ struct CompareReport {
   std::vector<GeometricMeanRatio> geomeans;
   std::vector<std::string> only_in_base;
   std::vector<std::string> only_in_contender;
+  // Filled by the caller (environment.h CheckRuns): problems with the
+  // environment of either run, and facts that differ between the runs.
+  std::vector<std::string> warnings;
+  std::vector<std::string> context_differences;
 
   int Count(Verdict verdict) const;
   bool HasRegression() const { return Count(Verdict::kRegressed) > 0; }

@@ -2,12 +2,14 @@
 
 #include <algorithm>
 #include <cmath>
+#include <iterator>
 #include <string>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
 #include "analysis/compare.h"
 #include "analysis/format.h"
 #include "analysis/report_console.h"
@@ -69,14 +71,113 @@ std::string NameList(const std::vector<std::string>& names, size_t limit) {
   return list;
 }
 
+// `text` broken at spaces into lines of at most `width` characters (longer
+// words stay whole).
+std::string WrapParagraph(absl::string_view text, size_t width) {
+  std::string out;
+  size_t line = 0;
+  for (absl::string_view word : absl::StrSplit(text, ' ', absl::SkipEmpty())) {
+    if (line > 0 && line + 1 + word.size() > width) {
+      out += '\n';
+      line = 0;
+    }
+    if (line > 0) {
+      out += ' ';
+      ++line;
+    }
+    absl::StrAppend(&out, word);
+    line += word.size();
+  }
+  return out + "\n";
+}
+
+// Environment warnings, then context differences.
+std::vector<std::string> AllWarnings(const CompareReport& report) {
+  std::vector<std::string> lines = report.warnings;
+  lines.insert(lines.end(), report.context_differences.begin(),
+               report.context_differences.end());
+  return lines;
+}
+
+// The metric that stands for a benchmark's time: real_time when compared,
+// else cpu_time, else none ("").
+absl::string_view TimeMetric(const CompareReport& report) {
+  absl::string_view found;
+  for (const Comparison& c : report.comparisons) {
+    if (c.metric.name == "real_time") return "real_time";
+    if (c.metric.name == "cpu_time") found = "cpu_time";
+  }
+  return found;
+}
+
+// "3 regressed, 2 improved, ..." over the comparisons of `metric` (every
+// metric when empty), every verdict named even when zero.
+std::string CountsOf(const CompareReport& report, absl::string_view metric) {
+  int counts[std::size(kVerdictOrder)] = {};
+  for (const Comparison& c : report.comparisons) {
+    if (!metric.empty() && c.metric.name != metric) continue;
+    for (size_t i = 0; i < std::size(kVerdictOrder); ++i) {
+      if (c.verdict == kVerdictOrder[i]) ++counts[i];
+    }
+  }
+  std::vector<std::string> parts;
+  for (size_t i = 0; i < std::size(kVerdictOrder); ++i) {
+    parts.push_back(
+        absl::StrCat(counts[i], " ", VerdictName(kVerdictOrder[i])));
+  }
+  return absl::StrJoin(parts, ", ");
+}
+
+int DistinctBenchmarks(const CompareReport& report) {
+  int count = 0;
+  const std::string* previous = nullptr;
+  for (const Comparison& c : report.comparisons) {
+    if (previous == nullptr || *previous != c.name) ++count;
+    previous = &c.name;
+  }
+  return count;
+}
+
 }  // namespace
+
+std::string SummaryParagraph(const CompareReport& report) {
+  const int benchmarks = DistinctBenchmarks(report);
+  std::string text =
+      absl::StrCat(benchmarks, benchmarks == 1 ? " benchmark" : " benchmarks",
+                   " compared (", report.comparisons.size(), " comparisons).");
+  const absl::string_view time_metric = TimeMetric(report);
+  if (!time_metric.empty()) {
+    absl::StrAppend(&text, " Time (", time_metric,
+                    "): ", CountsOf(report, time_metric), ".");
+  }
+  absl::StrAppend(&text, " All metrics: ", CountsOf(report, ""), ".");
+  std::vector<std::string> times;
+  int count = 0;
+  for (const GeometricMeanRatio& g : report.geomeans) {
+    if (g.metric.name != "real_time" && g.metric.name != "cpu_time") continue;
+    times.push_back(absl::StrCat(g.metric.name, " ", FormatChange(g.ratio)));
+    count = std::max(count, g.count);
+  }
+  if (!times.empty()) {
+    absl::StrAppend(&text, " Geometric mean of the time ratios: ",
+                    absl::StrJoin(times, ", "), " (", count,
+                    count == 1 ? " benchmark)." : " benchmarks).");
+  }
+  absl::StrAppend(&text, " Verdicts at ", Settings(report), ".");
+  return text;
+}
 
 std::string ToConsole(const CompareReport& report,
                       const ConsoleOptions& options) {
   const bool colour = options.colour;
-  std::string out =
-      absl::StrCat("Comparing ", report.base_source, " (base) to ",
-                   report.contender_source, " (new)\n\n");
+  std::string out = absl::StrCat(
+      "Comparing ", report.base_source, " (base) to ", report.contender_source,
+      " (new)\n\n", WrapParagraph(SummaryParagraph(report), 79));
+  for (const std::string& line : AllWarnings(report)) {
+    absl::StrAppend(&out, Paint("warning: ", Colour::kYellow, colour), line,
+                    "\n");
+  }
+  out += "\n";
   TextTable table({"Benchmark", "Metric", "Base", "New", "Change", "CI",
                    "p-value", "Verdict", "Note"},
                   {TextTable::Align::kLeft, TextTable::Align::kLeft,
@@ -84,8 +185,17 @@ std::string ToConsole(const CompareReport& report,
                    TextTable::Align::kRight, TextTable::Align::kLeft,
                    TextTable::Align::kRight, TextTable::Align::kLeft,
                    TextTable::Align::kLeft});
+  const absl::string_view time_metric = TimeMetric(report);
+  size_t left_out = 0;
   for (const Comparison& c : report.comparisons) {
-    if (options.only_changed && c.verdict == Verdict::kUnchanged) continue;
+    const bool changed = c.verdict != Verdict::kUnchanged;
+    const bool shown = options.only_changed ? changed
+                                            : options.all_metrics || changed ||
+                                                  c.metric.name == time_metric;
+    if (!shown) {
+      ++left_out;
+      continue;
+    }
     const Colour verdict_colour = VerdictColour(c.verdict);
     table.AddRow(
         {c.name, c.metric.name,
@@ -102,10 +212,12 @@ std::string ToConsole(const CompareReport& report,
   } else {
     out += options.only_changed ? "No changes.\n" : "Nothing to compare.\n";
   }
-  absl::StrAppend(&out, "\n", VerdictCounts(report), " (", Settings(report),
-                  ")\n");
+  if (left_out > 0) {
+    absl::StrAppend(&out, "(", left_out,
+                    " unchanged rows left out; --all-metrics shows them)\n");
+  }
   if (!report.geomeans.empty()) {
-    out += "Geometric mean of the ratios:";
+    out += "\nGeometric mean of the ratios:";
     for (const GeometricMeanRatio& g : report.geomeans) {
       absl::StrAppend(&out, " ", g.metric.name, " ", FormatChange(g.ratio));
       if (&g != &report.geomeans.back()) out += ",";
@@ -132,6 +244,10 @@ std::string ToMarkdown(const CompareReport& report) {
   const int regressed = report.Count(Verdict::kRegressed);
   absl::StrAppend(&out, regressed > 0 ? ":warning: " : "",
                   VerdictCounts(report), " (", Settings(report), ").\n\n");
+  for (const std::string& warning : AllWarnings(report)) {
+    absl::StrAppend(&out, "- :warning: ", MarkdownCell(warning), "\n");
+  }
+  if (!AllWarnings(report).empty()) out += "\n";
   const std::string header =
       "| Benchmark | Metric | Base | New | Change | CI | p-value | Verdict |\n"
       "|---|---|---:|---:|---:|---|---:|---|\n";
@@ -259,6 +375,12 @@ std::string ToJson(const CompareReport& report) {
   json.EndArray();
   json.Key("only_in_new").BeginArray();
   for (const std::string& name : report.only_in_contender) json.String(name);
+  json.EndArray();
+  json.Key("warnings").BeginArray();
+  for (const std::string& w : AllWarnings(report)) json.String(w);
+  json.EndArray();
+  json.Key("context_differences").BeginArray();
+  for (const std::string& d : report.context_differences) json.String(d);
   json.EndArray();
   json.EndObject();
   out += '\n';

@@ -16,9 +16,18 @@ namespace m8::analysis {
 
 struct ConsoleOptions {
   bool colour = false;
-  // compare: leave out rows whose verdict is `unchanged`.
+  // compare: by default, each benchmark's time (real_time, else cpu_time)
+  // and the other metrics whose verdict is not `unchanged`.
+  // only_changed: leave out every row whose verdict is `unchanged`.
   bool only_changed = false;
+  // all_metrics: every row (only_changed wins).
+  bool all_metrics = false;
 };
+
+// compare's opening paragraph: how many benchmarks, verdict counts for the
+// time metric and for all metrics, the geometric means of the time ratios
+// and the settings, as one unwrapped line.
+std::string SummaryParagraph(const CompareReport& report);
 
 std::string ToConsole(const CompareReport& report,
                       const ConsoleOptions& options);

@@ -35,6 +35,11 @@ std::string ToConsole(const ScaleReport& report,
                       const ConsoleOptions& options) {
   std::string out = absl::StrCat("Universal Scalability Law fits for ",
                                  report.source, "\n\n");
+  for (const std::string& warning : report.warnings) {
+    absl::StrAppend(&out, Paint("warning: ", Colour::kYellow, options.colour),
+                    warning, "\n");
+  }
+  if (!report.warnings.empty()) out += "\n";
   if (report.sweeps.empty()) {
     return out +
            "No thread sweeps (benchmarks that differ only in threads:N).\n";
@@ -65,6 +70,10 @@ std::string ToConsole(const ScaleReport& report,
 
 std::string ToMarkdown(const ScaleReport& report) {
   std::string out = absl::StrCat("### m8perf scale: `", report.source, "`\n\n");
+  for (const std::string& warning : report.warnings) {
+    absl::StrAppend(&out, "- :warning: ", MarkdownCell(warning), "\n");
+  }
+  if (!report.warnings.empty()) out += "\n";
   if (report.sweeps.empty()) return out + "No thread sweeps.\n";
   out +=
       "| Sweep | Throughput by threads | sigma | kappa | lambda | Peak | R² | "
@@ -116,6 +125,9 @@ std::string ToJson(const ScaleReport& report) {
     for (const std::string& w : sweep.warnings) json.String(w);
     json.EndArray().EndObject();
   }
+  json.EndArray();
+  json.Key("warnings").BeginArray();
+  for (const std::string& w : report.warnings) json.String(w);
   json.EndArray().EndObject();
   out += '\n';
   return out;

@@ -62,6 +62,11 @@ std::string TargetLine(const SummaryReport& report) {
 std::string ToConsole(const SummaryReport& report,
                       const ConsoleOptions& options) {
   std::string out = absl::StrCat("Summary of ", report.source, "\n\n");
+  for (const std::string& warning : report.warnings) {
+    absl::StrAppend(&out, Paint("warning: ", Colour::kYellow, options.colour),
+                    warning, "\n");
+  }
+  if (!report.warnings.empty()) out += "\n";
   std::vector<std::string> headers = {"Benchmark", "Reps"};
   std::vector<TextTable::Align> aligns = {TextTable::Align::kLeft,
                                           TextTable::Align::kRight};
@@ -108,6 +113,10 @@ std::string ToConsole(const SummaryReport& report,
 std::string ToMarkdown(const SummaryReport& report) {
   std::string out =
       absl::StrCat("### m8perf summary: `", report.source, "`\n\n");
+  for (const std::string& warning : report.warnings) {
+    absl::StrAppend(&out, "- :warning: ", MarkdownCell(warning), "\n");
+  }
+  if (!report.warnings.empty()) out += "\n";
   if (!report.targets.empty()) {
     absl::StrAppend(&out, TargetLine(report),
                     ".\n\n| Target | Ratio | Bound | Status | Measured |\n"
@@ -179,6 +188,9 @@ std::string ToJson(const SummaryReport& report) {
     if (!t.problem.empty()) json.Field("problem", t.problem);
     json.EndObject();
   }
+  json.EndArray();
+  json.Key("warnings").BeginArray();
+  for (const std::string& w : report.warnings) json.String(w);
   json.EndArray().EndObject();
   out += '\n';
   return out;

@@ -1,6 +1,7 @@
 // Writers for TrendReport.
 
 #include <string>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "analysis/format.h"
@@ -26,6 +27,14 @@ std::string Kind(const Series& series, const TrendChangePoint& cp) {
   if (cp.regression) return "regression";
   return series.metric.direction == Direction::kNeutral ? "change"
                                                         : "improvement";
+}
+
+// Environment warnings, then context differences.
+std::vector<std::string> AllWarnings(const TrendReport& report) {
+  std::vector<std::string> lines = report.warnings;
+  lines.insert(lines.end(), report.context_differences.begin(),
+               report.context_differences.end());
+  return lines;
 }
 
 }  // namespace
@@ -59,12 +68,20 @@ std::string ToConsole(const TrendReport& report,
     out += "No change points.\n\n";
   }
   absl::StrAppend(&out, Headline(report), "\n");
+  for (const std::string& line : AllWarnings(report)) {
+    absl::StrAppend(&out, Paint("warning: ", Colour::kYellow, options.colour),
+                    line, "\n");
+  }
   return out;
 }
 
 std::string ToMarkdown(const TrendReport& report) {
   std::string out =
       absl::StrCat("### m8perf trend\n\n", Headline(report), ".\n\n");
+  for (const std::string& warning : AllWarnings(report)) {
+    absl::StrAppend(&out, "- :warning: ", MarkdownCell(warning), "\n");
+  }
+  if (!AllWarnings(report).empty()) out += "\n";
   if (report.ChangePointCount() == 0) return out;
   out +=
       "| Benchmark | Metric | Run | Before | After | Change | p-value | Kind "
@@ -120,6 +137,12 @@ std::string ToJson(const TrendReport& report) {
     }
     json.EndArray().EndObject();
   }
+  json.EndArray();
+  json.Key("warnings").BeginArray();
+  for (const std::string& w : AllWarnings(report)) json.String(w);
+  json.EndArray();
+  json.Key("context_differences").BeginArray();
+  for (const std::string& d : report.context_differences) json.String(d);
   json.EndArray().EndObject();
   out += '\n';
   return out;

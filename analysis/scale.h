@@ -42,6 +42,7 @@ struct ThreadSweep {
 struct ScaleReport {
   std::string source;
   std::vector<ThreadSweep> sweeps;
+  std::vector<std::string> warnings;  // the run's environment (environment.h)
 };
 
 absl::StatusOr<ScaleReport> AnalyzeScalability(const ResultsFile& file,

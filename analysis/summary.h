@@ -86,6 +86,7 @@ struct SummaryReport {
   std::vector<Metric> columns;  // real_time, cpu_time, then key counters
   std::vector<SummaryRow> rows;
   std::vector<TargetResult> targets;
+  std::vector<std::string> warnings;  // the run's environment (environment.h)
 
   int Count(TargetStatus status) const;
 };

@@ -38,6 +38,8 @@ RunSummary SummarizeRun(const ResultsFile& file,
   RunSummary summary;
   summary.label = file.source();
   summary.date = file.context().date;
+  summary.environment = EnvironmentWarnings(file.context());
+  summary.facts = ComparableFacts(file.context());
   absl::flat_hash_map<std::string, uint32_t> metric_ids;
   std::vector<double> values;
   for (const Benchmark& benchmark : file.benchmarks()) {
@@ -193,6 +195,14 @@ absl::StatusOr<TrendReport> AnalyzeTrend(const std::vector<RunSummary>& runs,
           series.change_points.push_back(cp);
         }
       });
+  std::vector<LabelledWarnings> warnings;
+  std::vector<LabelledFacts> facts;
+  for (const RunSummary& run : runs) {
+    warnings.push_back({run.label, run.environment});
+    facts.push_back({run.label, run.facts});
+  }
+  report.warnings = WarningLines(warnings);
+  report.context_differences = ContextDifferences(facts);
   return report;
 }
 

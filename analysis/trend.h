@@ -17,6 +17,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "analysis/change_points.h"
+#include "analysis/environment.h"
 #include "analysis/metric.h"
 #include "analysis/results.h"
 
@@ -33,6 +34,8 @@ struct RunSummary {
   std::string date;                  // context.date as written
   std::vector<std::string> metrics;  // indexed by Benchmark::medians
   std::vector<Benchmark> benchmarks;
+  std::vector<EnvironmentWarning> environment;  // EnvironmentWarnings
+  ContextFacts facts;                           // ComparableFacts
 };
 
 // Medians of every metric (metrics.h order) of every benchmark with usable
@@ -82,6 +85,10 @@ struct TrendReport {
   std::vector<std::string> runs;  // labels, in the order analysed
   std::vector<Series> series;
   ChangePointOptions detector;
+  // Problems with the runs' environments, and facts that differ between
+  // runs (environment.h).
+  std::vector<std::string> warnings;
+  std::vector<std::string> context_differences;
 
   int ChangePointCount() const;
   int RegressionCount() const;

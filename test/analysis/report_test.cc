@@ -69,6 +69,51 @@ TEST_F(ReportTest, ConsoleColourOnlyWhenAsked) {
   EXPECT_LT(changed.size(), plain.size());
 }
 
+// Counted by hand from the --all-metrics table of gbench/base.json against
+// gbench/new.json: 9 benchmarks, 28 comparisons (BM_Work/* 5 metrics each,
+// BM_Special 5, BM_Fails 1, BM_Shared/* 3 each, BM_Complexity/* 2 each).
+// real_time: regressed BM_Work/cells:64, BM_Work/cells:512,
+// BM_Shared/.../threads:2, BM_Complexity/64, BM_Complexity/256; improved
+// BM_Special, BM_Shared/.../threads:1; unknown BM_Fails (errored); unchanged
+// BM_Complexity/16. All metrics: regressed 4 + 4 (BM_Work) + 3 + 2 + 2,
+// improved 2 + 3 + 1 (BM_Complexity/16 cpu_time), unknown 3 non-finite
+// counters + BM_Fails, unchanged the two `hits` and BM_Complexity/16
+// real_time.
+TEST_F(ReportTest, CompareConsoleOpensWithTheCountsOfAHandCount) {
+  EXPECT_EQ(SummaryParagraph(compare_),
+            "9 benchmarks compared (28 comparisons). Time (real_time): 5 "
+            "regressed, 2 improved, 0 changed, 1 unknown, 1 unchanged. All "
+            "metrics: 15 regressed, 6 improved, 0 changed, 4 unknown, 3 "
+            "unchanged. Geometric mean of the time ratios: real_time +18.2%, "
+            "cpu_time +11.3% (8 benchmarks). Verdicts at alpha 0.05, noise "
+            "band ±1%, 95% bootstrap CI of the median ratio.");
+  const std::string console = ToConsole(compare_, {});
+  EXPECT_EQ(console.find("Comparing "), 0u);
+  EXPECT_LT(console.find("9 benchmarks compared"), console.find("Benchmark "));
+  EXPECT_THAT(console, HasSubstr("CI of the median ratio.\n\nBenchmark "));
+  // The two unchanged `hits` rows are left out; BM_Complexity/16's
+  // unchanged real_time stays (the time is always shown).
+  EXPECT_THAT(console, HasSubstr("(2 unchanged rows left out"));
+  EXPECT_THAT(console, Not(HasSubstr(" hits   ")));
+  EXPECT_THAT(console, HasSubstr("BM_Complexity/16"));
+  const std::string all = ToConsole(compare_, {.all_metrics = true});
+  EXPECT_THAT(all, HasSubstr(" hits   "));
+  EXPECT_THAT(all, Not(HasSubstr("left out")));
+}
+
+TEST_F(ReportTest, CompareWarningsInEveryFormat) {
+  CompareReport report = compare_;
+  report.warnings = {"base.json: ASLR on"};
+  report.context_differences = {"runs differ in host: 'a' (x), 'b' (y)"};
+  EXPECT_THAT(ToConsole(report, {}), HasSubstr("warning: base.json: ASLR on\n"
+                                               "warning: runs differ in host"));
+  EXPECT_THAT(ToMarkdown(report), HasSubstr("- :warning: base.json: ASLR on"));
+  const nlohmann::json json = nlohmann::json::parse(ToJson(report));
+  EXPECT_EQ(json["warnings"].size(), 2u);
+  EXPECT_EQ(json["context_differences"][0],
+            "runs differ in host: 'a' (x), 'b' (y)");
+}
+
 TEST_F(ReportTest, MarkdownIsAPullRequestComment) {
   const std::string md = ToMarkdown(compare_);
   EXPECT_THAT(md, HasSubstr("### m8perf compare"));

@@ -3,6 +3,7 @@
 
 #include "tools/m8perf/m8perf.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
@@ -88,6 +89,127 @@ TEST(M8perfTest, CompareOptionsReachTheLibrary) {
   Result markdown = M8perf({"compare", Data("gbench/base.json"),
                             Data("gbench/new.json"), "--format", "markdown"});
   EXPECT_THAT(markdown.out, HasSubstr("| Benchmark | Metric |"));
+}
+
+// gbench/base.json with another host and brick edge: a run that should not
+// be compared with base.json without saying so.
+std::string OtherHostCopy() {
+  std::ifstream in(Data("gbench/base.json"));
+  std::stringstream text;
+  text << in.rdbuf();
+  std::string json = text.str();
+  const std::string host = "\"host_name\": \"vm\",";
+  json.replace(json.find(host), host.size(),
+               "\"host_name\": \"other\", \"m8.grid.brick_edge\": \"8\",");
+  return WriteTemp("other_host.json", json);
+}
+
+TEST(M8perfTest, StrictContextMakesDifferencesAnError) {
+  const std::string base = Data("gbench/base.json");
+  const std::string other = OtherHostCopy();
+  Result lenient = M8perf({"compare", base, other});
+  ASSERT_EQ(lenient.status, kExitOk) << lenient.err;
+  EXPECT_THAT(lenient.out, HasSubstr("warning: runs differ in host: 'vm' (" +
+                                     base + "), 'other' (" + other + ")"));
+  EXPECT_THAT(lenient.out, HasSubstr("warning: runs differ in grid option "
+                                     "brick_edge: (not recorded) (" +
+                                     base + "), '8' (" + other + ")"));
+  for (const char* command : {"compare", "trend"}) {
+    Result strict = M8perf({command, base, other, "--strict-context"});
+    EXPECT_EQ(strict.status, kExitUsage) << command;
+    EXPECT_THAT(strict.err, HasSubstr("m8perf: error: --strict-context: runs "
+                                      "differ in host: 'vm'"));
+    EXPECT_EQ(std::count(strict.err.begin(), strict.err.end(), '\n'), 1)
+        << strict.err;
+    EXPECT_TRUE(strict.out.empty());
+    // The same runs agree.
+    Result same = M8perf({command, base, base, "--strict-context"});
+    EXPECT_EQ(same.status, kExitOk) << command << same.err;
+  }
+}
+
+TEST(M8perfTest, EveryReportWarnsAboutTheEnvironment) {
+  // base.json: Google Benchmark's debug library, load 1.05 on 2 CPUs.
+  const std::string base = Data("gbench/base.json");
+  const std::string budgets = WriteTemp(
+      "env_budgets.json",
+      R"({"budgets": [{"benchmark": ".", "metric": "real_time", "max": "1s"}]})");
+  const std::vector<std::vector<std::string>> commands = {
+      {"compare", base, base},
+      {"check", base, "--budgets", budgets},
+      {"trend", base, base},
+      {"scale", base},
+      {"summary", base}};
+  for (const std::vector<std::string>& command : commands) {
+    std::vector<std::string> json_args = command;
+    json_args.push_back("--format=json");
+    Result json = M8perf(json_args);
+    ASSERT_EQ(json.status, kExitOk) << command[0] << json.err;
+    const nlohmann::json parsed = nlohmann::json::parse(json.out);
+    ASSERT_TRUE(parsed["warnings"].is_array()) << command[0];
+    const std::string warnings = parsed["warnings"].dump();
+    EXPECT_THAT(warnings, HasSubstr(base + ": Google Benchmark library built "
+                                           "as debug"))
+        << command[0];
+    EXPECT_THAT(warnings, HasSubstr(base + ": load average 0.53 per CPU at "
+                                           "start (1.05 on 2 CPUs)"))
+        << command[0];
+    EXPECT_THAT(M8perf(command).out,
+                HasSubstr("warning: " + base +
+                          ": Google Benchmark library built as debug"))
+        << command[0];
+    std::vector<std::string> markdown = command;
+    markdown.push_back("--format=markdown");
+    EXPECT_THAT(M8perf(markdown).out,
+                HasSubstr("warning: " + base +
+                          ": Google Benchmark library built as debug"))
+        << command[0];
+  }
+}
+
+TEST(M8perfTest, CompareConsoleShowsTheTimeAndWhatChanged) {
+  const std::vector<std::string> args = {"compare", Data("gbench/base.json"),
+                                         Data("gbench/new.json")};
+  const std::string brief = M8perf(args).out;
+  std::vector<std::string> all_args = args;
+  all_args.push_back("--all-metrics");
+  const std::string all = M8perf(all_args).out;
+  std::vector<std::string> json_args = args;
+  json_args.push_back("--format=json");
+  const nlohmann::json json = nlohmann::json::parse(M8perf(json_args).out);
+  // Rows: a line per comparison in --all-metrics; in the default view the
+  // real_time of every benchmark and every other comparison that is not
+  // unchanged.
+  auto rows = [](const std::string& text, const std::string& metric) {
+    size_t count = 0;
+    std::istringstream lines(text);
+    for (std::string line; std::getline(lines, line);) {
+      if (line.find("BM_") == 0 &&
+          line.find(" " + metric + " ") != std::string::npos) {
+        ++count;
+      }
+    }
+    return count;
+  };
+  size_t shown = 0, real_time = 0, left_out = 0;
+  for (const auto& c : json["comparisons"]) {
+    const bool time = c["metric"] == "real_time";
+    real_time += time;
+    if (time || c["verdict"] != "unchanged") {
+      ++shown;
+    } else {
+      ++left_out;
+    }
+  }
+  EXPECT_EQ(rows(all, "real_time"), real_time);
+  EXPECT_EQ(rows(brief, "real_time"), real_time);
+  EXPECT_EQ(rows(all, ""), json["comparisons"].size());
+  EXPECT_EQ(rows(brief, ""), shown);
+  ASSERT_GT(left_out, 0u);
+  EXPECT_THAT(brief, HasSubstr("(" + std::to_string(left_out) +
+                               " unchanged rows left out; --all-metrics shows "
+                               "them)"));
+  EXPECT_THAT(all, Not(HasSubstr("left out")));
 }
 
 TEST(M8perfTest, ColourOnlyOnATerminal) {

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "analysis/budgets.h"
+#include "analysis/environment.h"
 #include "analysis/reader.h"
 #include "tools/m8perf/command.h"
 
@@ -30,6 +31,12 @@ int RunCheck(const CheckArgs& args, Io& io) {
   absl::StatusOr<analysis::CheckReport> report = analysis::CheckBudgets(
       (*files)[0], *budgets, files->size() > 1 ? &(*files)[1] : nullptr);
   if (!report.ok()) return Fail(io, report.status());
+  analysis::RunsCheck runs = analysis::CheckRuns(*files);
+  report->warnings.insert(report->warnings.end(), runs.warnings.begin(),
+                          runs.warnings.end());
+  report->warnings.insert(report->warnings.end(),
+                          runs.context_differences.begin(),
+                          runs.context_differences.end());
   Emit(*report, args.output, io);
   return report->HasBreach() ? kExitFailed : kExitOk;
 }

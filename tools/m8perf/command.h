@@ -64,14 +64,21 @@ void AddOutputOptions(CLI::App& app, OutputOptions* options);
 // Prints "m8perf: error: <message>" and returns kExitUsage.
 int Fail(Io& io, const absl::Status& status);
 
+// With --strict-context, runs whose contexts differ are an error: fails (one
+// line naming every difference) when `differences` is not empty and `strict`.
+// Returns kExitOk otherwise.
+int FailOnContextDifferences(Io& io, bool strict,
+                             const std::vector<std::string>& differences);
+
 // Writes `report` to io.out in the chosen format.
+// `console` chooses the console rows; its colour is output's.
 template <typename Report>
 void Emit(const Report& report, const OutputOptions& output, Io& io,
-          bool only_changed = false) {
+          analysis::ConsoleOptions console = {}) {
   switch (output.format_value()) {
     case Format::kConsole:
-      io.out << analysis::ToConsole(report,
-                                    {output.UseColour(io), only_changed});
+      console.colour = output.UseColour(io);
+      io.out << analysis::ToConsole(report, console);
       break;
     case Format::kMarkdown:
       io.out << analysis::ToMarkdown(report);

@@ -7,6 +7,7 @@
 
 #include "absl/strings/str_split.h"
 #include "analysis/compare.h"
+#include "analysis/environment.h"
 #include "analysis/reader.h"
 #include "tools/m8perf/command.h"
 
@@ -23,6 +24,8 @@ struct CompareArgs {
   OutputOptions output;
   bool fail_on_regression = false;
   bool only_changed = false;
+  bool all_metrics = false;
+  bool strict_context = false;
 };
 
 int RunCompare(const CompareArgs& args, Io& io) {
@@ -39,6 +42,12 @@ int RunCompare(const CompareArgs& args, Io& io) {
   absl::StatusOr<std::vector<analysis::ResultsFile>> files =
       analysis::ReadResultsFiles(paths, options.threads);
   if (!files.ok()) return Fail(io, files.status());
+  analysis::RunsCheck runs = analysis::CheckRuns(*files);
+  if (int status = FailOnContextDifferences(io, args.strict_context,
+                                            runs.context_differences);
+      status != kExitOk) {
+    return status;
+  }
   auto split = files->begin() + static_cast<long>(base_paths.size());
   const analysis::ResultsFile base =
       analysis::PoolRepetitions({std::make_move_iterator(files->begin()),
@@ -48,7 +57,10 @@ int RunCompare(const CompareArgs& args, Io& io) {
   absl::StatusOr<analysis::CompareReport> report =
       analysis::Compare(base, contender, options);
   if (!report.ok()) return Fail(io, report.status());
-  Emit(*report, args.output, io, args.only_changed);
+  report->warnings = std::move(runs.warnings);
+  report->context_differences = std::move(runs.context_differences);
+  Emit(*report, args.output, io,
+       {.only_changed = args.only_changed, .all_metrics = args.all_metrics});
   if (args.fail_on_regression && report->HasRegression()) return kExitFailed;
   return kExitOk;
 }
@@ -109,7 +121,13 @@ Command CompareCommand() {
         app.add_flag("--fail-on-regression", args->fail_on_regression,
                      "Exit with status 1 when any comparison regressed");
         app.add_flag("--only-changed", args->only_changed,
-                     "Console: leave out unchanged rows");
+                     "Console: leave out unchanged rows (even the time)");
+        app.add_flag("--all-metrics", args->all_metrics,
+                     "Console: every metric of every benchmark (by default "
+                     "the time, and the other metrics that changed)");
+        app.add_flag("--strict-context", args->strict_context,
+                     "Exit with status 2 when the runs differ in host, CPU, "
+                     "build type, library version or grid options");
         AddOutputOptions(app, &args->output);
         return [args](Io& io) { return RunCompare(*args, io); };
       }};

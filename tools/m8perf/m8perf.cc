@@ -7,6 +7,7 @@
 
 #include "CLI/CLI.hpp"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "tools/m8perf/command.h"
 
 namespace m8::perf {
@@ -64,6 +65,13 @@ ParseDirections(const std::vector<std::string>& specs) {
 int Fail(Io& io, const absl::Status& status) {
   io.err << "m8perf: error: " << status.message() << "\n";
   return kExitUsage;
+}
+
+int FailOnContextDifferences(Io& io, bool strict,
+                             const std::vector<std::string>& differences) {
+  if (!strict || differences.empty()) return kExitOk;
+  return Fail(io, absl::FailedPreconditionError(absl::StrCat(
+                      "--strict-context: ", absl::StrJoin(differences, "; "))));
 }
 
 int RunM8perf(int argc, const char* const* argv, Io io) {

@@ -3,6 +3,7 @@
 #include <memory>
 #include <string>
 
+#include "analysis/environment.h"
 #include "analysis/reader.h"
 #include "analysis/scale.h"
 #include "tools/m8perf/command.h"
@@ -23,6 +24,8 @@ int RunScale(const ScaleArgs& args, Io& io) {
   absl::StatusOr<analysis::ScaleReport> report =
       analysis::AnalyzeScalability(*file, args.options);
   if (!report.ok()) return Fail(io, report.status());
+  report->warnings =
+      analysis::CheckRuns(absl::MakeConstSpan(&*file, 1)).warnings;
   Emit(*report, args.output, io);
   return kExitOk;
 }

@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "analysis/environment.h"
 #include "analysis/reader.h"
 #include "analysis/summary.h"
 #include "tools/m8perf/command.h"
@@ -33,6 +34,8 @@ int RunSummary(const SummaryArgs& args, Io& io) {
   absl::StatusOr<analysis::SummaryReport> report =
       analysis::Summarize(*file, targets, args.filter);
   if (!report.ok()) return Fail(io, report.status());
+  report->warnings =
+      analysis::CheckRuns(absl::MakeConstSpan(&*file, 1)).warnings;
   Emit(*report, args.output, io);
   const bool missed = report->Count(analysis::TargetStatus::kFail) > 0 ||
                       report->Count(analysis::TargetStatus::kMissing) > 0;

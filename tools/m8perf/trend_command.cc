@@ -19,6 +19,7 @@ struct TrendArgs {
   std::vector<std::string> directions;
   analysis::TrendOptions options;
   bool fail_on_regression = false;
+  bool strict_context = false;
   OutputOptions output;
 };
 
@@ -55,6 +56,11 @@ int RunTrend(const TrendArgs& args, Io& io) {
   absl::StatusOr<analysis::TrendReport> report =
       analysis::AnalyzeTrend(runs, options);
   if (!report.ok()) return Fail(io, report.status());
+  if (int status = FailOnContextDifferences(io, args.strict_context,
+                                            report->context_differences);
+      status != kExitOk) {
+    return status;
+  }
   Emit(*report, args.output, io);
   if (args.fail_on_regression && report->RegressionCount() > 0) {
     return kExitFailed;
@@ -112,6 +118,9 @@ Command TrendCommand() {
             ->capture_default_str();
         app.add_flag("--fail-on-regression", args->fail_on_regression,
                      "Exit with status 1 when a change point is a regression");
+        app.add_flag("--strict-context", args->strict_context,
+                     "Exit with status 2 when the runs differ in host, CPU, "
+                     "build type, library version or grid options");
         AddOutputOptions(app, &args->output);
         return [args](Io& io) { return RunTrend(*args, io); };
       }};
