@@ -67,6 +67,13 @@ std::string MarkdownCell(absl::string_view text) {
   return out;
 }
 
+// The baseline's --m8_config document, or null for the binary's defaults
+// (or a document that does not parse: Tune refuses those before this).
+ordered_json BaselineJson(const std::string& text) {
+  if (text.empty()) return nullptr;
+  return ordered_json::parse(text, nullptr, /*allow_exceptions=*/false);
+}
+
 ordered_json ConfigJson(const Space& space, const Config& config) {
   ordered_json j = ordered_json::object();
   for (size_t k = 0; k < config.size(); ++k) {
@@ -341,10 +348,8 @@ std::string TuneReport::Headline() const {
 
 std::string TuneReport::TunedConfigJson() const {
   const Verification* v = result_.accepted();
-  ordered_json doc = ordered_json::object();
-  if (!setup_.baseline_config_json.empty()) {
-    doc = ordered_json::parse(setup_.baseline_config_json);
-  }
+  ordered_json doc = BaselineJson(setup_.baseline_config_json);
+  if (!doc.is_object()) doc = ordered_json::object();
   if (v != nullptr) {
     const ordered_json knobs = ConfigJson(space_, v->config);
     for (const auto& [key, value] : knobs.items()) doc[key] = value;
@@ -367,10 +372,7 @@ std::string TuneReport::ToJson() const {
   j["noise"] = setup_.options.decision.noise;
   j["repetitions"] = setup_.options.repetitions;
   j["max_repetitions"] = setup_.options.max_repetitions;
-  j["baseline"] = {
-      {"config", setup_.baseline_config_json.empty()
-                     ? ordered_json(nullptr)
-                     : ordered_json::parse(setup_.baseline_config_json)}};
+  j["baseline"] = {{"config", BaselineJson(setup_.baseline_config_json)}};
   j["valid_points"] = result_.valid_points;
   j["excluded_points"] = result_.excluded_points;
   j["semantic_knobs"] = result_.semantic_knobs;

@@ -126,9 +126,10 @@ absl::Status CheckKnobs(const Space& space, Runner& runner,
           "the baseline config is refused by the binary: ", s.message()));
     }
   }
-  const json baseline = options.baseline_config_json.empty()
-                            ? json::object()
-                            : json::parse(options.baseline_config_json);
+  M8_ASSIGN_OR_RETURN(
+      const std::string baseline_json,
+      CandidateJson(space, {}, options.baseline_config_json));  // validated
+  const json baseline = json::parse(baseline_json);
   for (const Knob& knob : space.knobs()) {
     for (const KnobValue& value : knob.values) {
       json doc = baseline;
