@@ -19,7 +19,10 @@ namespace m8::analysis {
 //    "new_median", "ratio", "ci_low", "ci_high", "pvalue", "verdict",
 //    "base_n", "new_n", ...}],
 //  "geomean": {"<metric>": {"ratio", "count"}},
-//  "counts": {"regressed", ...}, "only_in_base": [], "only_in_new": []}
+//  "counts": {"regressed", ...}, "only_in_base": [], "only_in_new": [],
+//  "warnings": [], "context_differences": []}
+// Every report has a "warnings" array: the runs' environment problems
+// (environment.h), and for compare and trend the context differences.
 std::string ToJson(const CompareReport& report);
 
 // {"results", "baseline", "checks", "breaches": [{"benchmark", "metric",
@@ -27,15 +30,17 @@ std::string ToJson(const CompareReport& report);
 std::string ToJson(const CheckReport& report);
 // {"runs": [...], "series": [{"name", "metric", "direction", "points",
 //   "runs", "change_points": [{"index", "run", "before", "after", "change",
-//   "pvalue", "regression", "median_before", "median_after"}]}]}
+//   "pvalue", "regression", "median_before", "median_after"}]}],
+//  "warnings", "context_differences"}
 std::string ToJson(const TrendReport& report);
 // {"source", "sweeps": [{"name", "metric", "threads", "throughput", "sigma",
 //   "kappa", "lambda", "peak_concurrency", "peak_throughput", "r_squared",
-//   "warnings"}]}
+//   "warnings"}], "warnings"}
 std::string ToJson(const ScaleReport& report);
 // {"source", "benchmarks": [{"name", "repetitions", "<metric>": median...}],
 //  "targets": [{"name", "numerator", "denominator", "metric", "bound",
-//   "numerator_value", "denominator_value", "ratio", "status", "problem"}]}
+//   "numerator_value", "denominator_value", "ratio", "status", "problem"}],
+//  "warnings"}
 std::string ToJson(const SummaryReport& report);
 
 }  // namespace m8::analysis
