@@ -1,5 +1,6 @@
 #include "optimizer/constraint.h"
 
+#include <algorithm>
 #include <cctype>
 #include <cmath>
 #include <cstdlib>
@@ -36,6 +37,7 @@ struct Constraint::Node {
   std::string string;
   size_t knob = 0;
   std::shared_ptr<const Node> left, right;
+  int height = 1;  // of the tree below and including this node
 };
 
 namespace {
@@ -49,6 +51,8 @@ NodePtr Binary(Op op, NodePtr left, NodePtr right) {
   n->op = op;
   n->left = std::move(left);
   n->right = std::move(right);
+  n->height = 1 + std::max(n->left ? n->left->height : 0,
+                           n->right ? n->right->height : 0);
   return n;
 }
 
@@ -98,12 +102,21 @@ class Parser {
     return true;
   }
 
+  // An operator node. Refuses trees taller than kMaxHeight (long chains
+  // such as a + a + ... grow them without nesting): evaluation recurses
+  // once per level.
+  absl::StatusOr<NodePtr> Combine(Op op, NodePtr left, NodePtr right) {
+    NodePtr node = Binary(op, std::move(left), std::move(right));
+    if (node->height > kMaxHeight) return Error("expression too long");
+    return node;
+  }
+
   absl::StatusOr<NodePtr> ParseOr() {
     absl::StatusOr<NodePtr> left = ParseAnd();
     while (left.ok() && Accept("||")) {
       absl::StatusOr<NodePtr> right = ParseAnd();
       if (!right.ok()) return right;
-      left = Binary(Op::kOr, *left, *right);
+      left = Combine(Op::kOr, *left, *right);
     }
     return left;
   }
@@ -113,7 +126,7 @@ class Parser {
     while (left.ok() && Accept("&&")) {
       absl::StatusOr<NodePtr> right = ParseComparison();
       if (!right.ok()) return right;
-      left = Binary(Op::kAnd, *left, *right);
+      left = Combine(Op::kAnd, *left, *right);
     }
     return left;
   }
@@ -134,7 +147,7 @@ class Parser {
             return Error("comparisons do not chain: use &&");
           }
         }
-        return Binary(op, *left, *right);
+        return Combine(op, *left, *right);
       }
     }
     return left;
@@ -153,7 +166,7 @@ class Parser {
       }
       absl::StatusOr<NodePtr> right = ParseProduct();
       if (!right.ok()) return right;
-      left = Binary(op, *left, *right);
+      left = Combine(op, *left, *right);
     }
     return left;
   }
@@ -173,7 +186,7 @@ class Parser {
       }
       absl::StatusOr<NodePtr> right = ParseUnary();
       if (!right.ok()) return right;
-      left = Binary(op, *left, *right);
+      left = Combine(op, *left, *right);
     }
     return left;
   }
@@ -227,7 +240,15 @@ class Parser {
   }
 
   absl::StatusOr<NodePtr> ParseNumber() {
-    const std::string rest(text_.substr(pos_));
+    // Only the characters a decimal number may have, not the whole rest of
+    // the text: copying the rest for every number is quadratic.
+    size_t length = 0;
+    while (pos_ + length < text_.size() &&
+           absl::string_view("0123456789.eE+-").find(text_[pos_ + length]) !=
+               absl::string_view::npos) {
+      ++length;
+    }
+    const std::string rest(text_.substr(pos_, length));
     char* end = nullptr;
     const double v = std::strtod(rest.c_str(), &end);
     if (end == rest.c_str() || !std::isfinite(v)) return Error("bad number");
@@ -259,6 +280,7 @@ class Parser {
   }
 
   static constexpr int kMaxDepth = 200;
+  static constexpr int kMaxHeight = 1200;
   absl::string_view text_;
   absl::Span<const std::string> names_;
   size_t pos_ = 0;

@@ -86,7 +86,7 @@ absl::StatusOr<std::vector<KnobValue>> ExpandRange(const json& range,
     }
     if (min <= 0) return KnobError(source, knob, "a log2 range needs min > 0");
     for (double v = min; v <= max * (1 + 1e-12); v *= 2) {
-      if (values.size() >= kMaxKnobValues) break;
+      if (values.size() > kMaxKnobValues) break;
       values.push_back(KnobValue::Number(v));
     }
   } else if (scale == "linear") {
@@ -101,9 +101,13 @@ absl::StatusOr<std::vector<KnobValue>> ExpandRange(const json& range,
     const auto count =
         static_cast<int64_t>(std::floor((max - min) / step + 1e-9));
     for (int64_t i = 0; i <= count; ++i) {
-      // Multiplying (not accumulating) keeps 0.1-steps free of drift.
+      // Multiplying (not accumulating) keeps 0.1-steps free of drift; the
+      // rounding error left (0.1 + 2 * 0.1 = 0.30000000000000004) is snapped
+      // to 12 decimals, but only when that moves the value by far less than
+      // a step: large values (123456790, 1e300) are kept as computed.
       double v = min + static_cast<double>(i) * step;
-      v = std::round(v * 1e12) / 1e12;
+      const double snapped = std::round(v * 1e12) / 1e12;
+      if (std::fabs(snapped - v) <= 1e-9 * step) v = snapped;
       values.push_back(KnobValue::Number(v));
     }
   } else {
@@ -112,7 +116,7 @@ absl::StatusOr<std::vector<KnobValue>> ExpandRange(const json& range,
                                   "got '",
                                   scale, "'"));
   }
-  if (values.size() >= kMaxKnobValues) {
+  if (values.size() > kMaxKnobValues) {
     return KnobError(
         source, knob,
         absl::StrCat("range has more than ", kMaxKnobValues, " values"));
@@ -213,9 +217,13 @@ absl::StatusOr<Space> Space::Parse(absl::string_view text, std::string source) {
     space.knobs_.push_back(std::move(knob));
   }
   if (space.size() > kMaxSpacePoints) {
-    return SpaceError(space.source_,
-                      absl::StrCat("the space has ", space.size(),
-                                   " points, more than ", kMaxSpacePoints));
+    // size() stops counting past the limit: name the factors instead.
+    std::vector<size_t> counts;
+    for (const Knob& knob : space.knobs_) counts.push_back(knob.values.size());
+    return SpaceError(
+        space.source_,
+        absl::StrCat("the space has more than ", kMaxSpacePoints, " points (",
+                     absl::StrJoin(counts, " x "), " values)"));
   }
   if (doc.contains("constraints")) {
     const json& constraints = doc.at("constraints");
