@@ -13,6 +13,7 @@
 #include "absl/time/time.h"
 #include "bench/grid/inputs.h"
 #include "bench/support/config.h"
+#include "bench/support/counters.h"
 #include "bench/support/fixture.h"
 #include "bench/support/op_loop.h"
 #include "bench/support/resource_cache.h"
@@ -70,7 +71,7 @@ class InterferenceFixture : public InputsFixture<GridQueryInputs> {
 void ReportSweeps(State& state, uint64_t scanned, uint64_t evicted) {
   ReportWork(state, static_cast<int64_t>(scanned), scanned);
   state.SetBytesProcessed(static_cast<int64_t>(scanned * sizeof(Wave)));
-  state.counters["evicted"] = benchmark::Counter(
+  state.counters[kEvicted] = benchmark::Counter(
       static_cast<double>(evicted), benchmark::Counter::kAvgIterations);
 }
 

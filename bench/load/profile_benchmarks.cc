@@ -22,6 +22,7 @@
 #include "bench/load/report.h"
 #include "bench/load/workload.h"
 #include "bench/support/config.h"
+#include "bench/support/counters.h"
 #include "bench/support/fixture.h"
 #include "bench/support/resources.h"
 #include "benchmark/benchmark.h"
@@ -114,7 +115,7 @@ class ProfileFixture : public InputsFixture<LoadWorkload> {
     }
     meter.Finish(state);
     ReportOpenLoop(state, totals, latency);
-    state.counters["capacity_rate"] = in.capacity;
+    state.counters[kCapacityRate] = in.capacity;
     state.SetLabel(absl::StrFormat(
         "%s x capacity = %s (capacity %.3g ops/s: %s zipfian, calibrated "
         "closed loop)",

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "bench/support/counters.h"
 #include "bench/support/latency.h"
 
 namespace m8::bench {
@@ -20,22 +21,27 @@ void OpenLoopTotals::Add(const OpenLoopResult& run) {
 
 void ReportOpenLoop(benchmark::State& state, const OpenLoopTotals& totals,
                     const LatencyHistogram& latency) {
-  using benchmark::Counter;
   state.SetItemsProcessed(static_cast<int64_t>(totals.completed));
   const double completed = static_cast<double>(totals.completed);
-  state.counters["hits"] =
-      completed > 0 ? static_cast<double>(totals.hits) / completed : 0.0;
-  state.counters["offered_rate"] = totals.offered_rate();
-  state.counters["achieved_rate"] = totals.achieved_rate();
-  state.counters["schedule_lag_ns"] =
-      completed > 0 ? totals.lag_sum_ns / completed : 0.0;
-  state.counters["schedule_lag_max_ns"] =
-      static_cast<double>(totals.lag_max_ns);
+  const double offered = totals.offered_rate();
+  state.counters[kOfferedRate] = offered;
+  state.counters[kAchievedRate] = totals.achieved_rate();
+  if (offered > 0) {
+    state.counters[kAchievedFraction] = totals.achieved_rate() / offered;
+  }
   const double runs = static_cast<double>(
       std::max<int64_t>(1, static_cast<int64_t>(state.iterations())));
-  state.counters["dropped"] = static_cast<double>(totals.dropped) / runs;
-  state.counters["errors"] = static_cast<double>(totals.errors) / runs;
-  ReportPercentiles(state, latency);
+  state.counters[kDropped] = static_cast<double>(totals.dropped) / runs;
+  state.counters[kErrors] = static_cast<double>(totals.errors) / runs;
+  // Every completed operation is timed, so without one there is no latency,
+  // lag or hit share to report: latency_samples = 0 says so.
+  state.counters[kLatencySamples] = static_cast<double>(latency.count());
+  if (completed > 0) {
+    state.counters[kHits] = static_cast<double>(totals.hits) / completed;
+    state.counters[kScheduleLagNs] = totals.lag_sum_ns / completed;
+    state.counters[kScheduleLagMaxNs] = static_cast<double>(totals.lag_max_ns);
+  }
+  if (latency.count() > 0) ReportPercentiles(state, latency);
 }
 
 }  // namespace m8::bench

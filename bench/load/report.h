@@ -1,4 +1,4 @@
-// The counters of open-loop fixtures (issue 4): offered and achieved rate
+// The counters of open-loop fixtures: offered and achieved rate
 // side by side, schedule lag, and latency percentiles from each
 // operation's intended start.
 //
@@ -34,14 +34,13 @@ struct OpenLoopTotals {
   double achieved_rate() const { return elapsed > 0 ? completed / elapsed : 0; }
 };
 
-// Sets items_per_second (completed operations), hits (per operation) and:
-//   offered_rate          operations per second the profile asked for
-//   achieved_rate         operations per second completed
-//   schedule_lag_ns       mean of actual start - intended start
-//   schedule_lag_max_ns   the largest lag
-//   dropped, errors       operations never started (past the overrun), and
-//                         operations that failed, per run
-//   p50_ns ... max_ns     latency from the intended start
+// Sets items_per_second (completed operations) and the counters of
+// counters.h: offered_rate, achieved_rate, achieved_fraction (achieved /
+// offered), dropped and errors per run, latency_samples, and, when at least
+// one operation completed, hits (per operation), schedule_lag_ns,
+// schedule_lag_max_ns and p50_ns ... max_ns (latency from the intended
+// start). Without a completed operation those are left out, and
+// latency_samples = 0 says that they were not measured.
 void ReportOpenLoop(benchmark::State& state, const OpenLoopTotals& totals,
                     const LatencyHistogram& latency);
 

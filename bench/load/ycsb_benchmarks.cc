@@ -20,6 +20,7 @@
 #include "bench/load/mix.h"
 #include "bench/load/workload.h"
 #include "bench/support/config.h"
+#include "bench/support/counters.h"
 #include "bench/support/fixture.h"
 #include "bench/support/op_loop.h"
 #include "benchmark/benchmark.h"
@@ -69,7 +70,7 @@ class YcsbFixture : public InputsFixture<LoadWorkload> {
           return outcome == OpOutcome::kHit;
         },
         [&] { RemoveInserts(grid, *in.population, *in.stream); });
-    state.counters["errors"] = benchmark::Counter(
+    state.counters[kErrors] = benchmark::Counter(
         static_cast<double>(errors), benchmark::Counter::kAvgIterations);
     state.SetLabel(absl::StrCat(DescribeMix(mix_), "; ",
                                 DistributionName(distribution_), " keys"));

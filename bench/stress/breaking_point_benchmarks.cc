@@ -8,12 +8,14 @@
 //
 // Each step is an open-loop run at a constant rate of three 100 ms windows
 // (2 ms in smoke mode); the detector sees every window and stops the run
-// when it trips. Counters: breaking_rate (the offered rate of the step that
-// tripped; 0 when none did), last_good_rate (the step before it), steps,
-// capacity_rate, and the latency percentiles of the last step that held
-// (none when the first step tripped).
-// The label gives the reason. The manual time of an iteration is the whole
-// search's wall time.
+// when it trips. Counters (counters.h): breaking_point_reached (the share of
+// searches that tripped), breaking_rate (the offered rate of the step that
+// tripped, left out when no search tripped), last_good_rate (the step
+// before it, left out when the first step tripped), steps, steps_held,
+// trip_reason (the detector's reason as a code), capacity_rate, and the
+// latency percentiles of the last step that held (latency_samples = 0 and
+// no percentiles when the first step tripped). The label gives the reason
+// in words. The manual time of an iteration is the whole search's wall time.
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -27,6 +29,7 @@
 #include "bench/load/workload.h"
 #include "bench/stress/failure_detector.h"
 #include "bench/support/config.h"
+#include "bench/support/counters.h"
 #include "bench/support/fixture.h"
 #include "bench/support/latency.h"
 #include "bench/support/resources.h"
@@ -47,9 +50,12 @@ double WindowSeconds() { return Settings().smoke ? 0.002 : 0.1; }
 
 // What one search found.
 struct Search {
-  double breaking_rate = 0.0;
-  double last_good_rate = 0.0;
+  bool tripped = false;
+  TripReason trip_reason = TripReason::kNone;
+  double breaking_rate = 0.0;   // When tripped.
+  double last_good_rate = 0.0;  // When steps_held > 0.
   int steps = 0;
+  int steps_held = 0;
   std::string reason;
   LatencyHistogram last_good_latency;
   int64_t elapsed_ns = 0;
@@ -106,10 +112,13 @@ class BreakingPointFixture : public InputsFixture<LoadWorkload> {
       next += run.completed;
       search.completed += run.completed;
       if (detector.tripped()) {
+        search.tripped = true;
+        search.trip_reason = detector.reason();
         search.breaking_rate = rate;
         ++search.steps;
         break;
       }
+      ++search.steps_held;
       search.last_good_rate = rate;
       search.last_good_latency = latency;
     }
@@ -127,29 +136,48 @@ class BreakingPointFixture : public InputsFixture<LoadWorkload> {
   }
 
   void Measure(State& state, LoadWorkload& in) override {
-    double breaking = 0.0;
-    double last_good = 0.0;
+    double reached = 0.0;  // Searches that tripped.
+    double breaking_sum = 0.0;
+    double held = 0.0;  // Searches in which a step held.
+    double last_good_sum = 0.0;
     double steps = 0.0;
+    double steps_held = 0.0;
+    TripReason trip_reason = TripReason::kNone;
     uint64_t completed = 0;
     Search last;
     ResourceMeter meter(state);
     for (auto _ : state) {
       last = Run(in);
       state.SetIterationTime(static_cast<double>(last.elapsed_ns) * 1e-9);
-      breaking += last.breaking_rate;
-      last_good += last.last_good_rate;
+      if (last.tripped) {
+        reached += 1;
+        breaking_sum += last.breaking_rate;
+        trip_reason = last.trip_reason;
+      }
+      if (last.steps_held > 0) {
+        held += 1;
+        last_good_sum += last.last_good_rate;
+      }
       steps += last.steps;
+      steps_held += last.steps_held;
       completed += last.completed;
     }
     meter.Finish(state);
     using benchmark::Counter;
     state.SetItemsProcessed(static_cast<int64_t>(completed));
-    state.counters["breaking_rate"] =
-        Counter(breaking, Counter::kAvgIterations);
-    state.counters["last_good_rate"] =
-        Counter(last_good, Counter::kAvgIterations);
-    state.counters["steps"] = Counter(steps, Counter::kAvgIterations);
-    state.counters["capacity_rate"] = in.capacity;
+    // A search that never tripped has no breaking rate, and one whose first
+    // step tripped has no last good rate: those are left out (never 0), and
+    // breaking_point_reached and steps_held say why.
+    state.counters[kBreakingPointReached] =
+        Counter(reached, Counter::kAvgIterations);
+    if (reached > 0) state.counters[kBreakingRate] = breaking_sum / reached;
+    state.counters[kStepsHeld] = Counter(steps_held, Counter::kAvgIterations);
+    if (held > 0) state.counters[kLastGoodRate] = last_good_sum / held;
+    state.counters[kSteps] = Counter(steps, Counter::kAvgIterations);
+    state.counters[kTripReason] = static_cast<double>(trip_reason);
+    state.counters[kCapacityRate] = in.capacity;
+    state.counters[kLatencySamples] =
+        static_cast<double>(last.last_good_latency.count());
     if (last.last_good_latency.count() > 0) {
       ReportPercentiles(state, last.last_good_latency);
     }

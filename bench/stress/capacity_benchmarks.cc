@@ -26,6 +26,7 @@
 #include "absl/strings/str_cat.h"
 #include "bench/load/inputs.h"
 #include "bench/support/config.h"
+#include "bench/support/counters.h"
 #include "bench/support/fixture.h"
 #include "bench/support/latency.h"
 #include "bench/support/resources.h"
@@ -204,10 +205,10 @@ class CapacityFixture : public InputsFixture<CapacityInputs> {
     meter.Finish(state);
     using benchmark::Counter;
     state.SetItemsProcessed(attempts);
-    state.counters["stored"] = Counter(stored, Counter::kAvgIterations);
-    state.counters["rejected"] = Counter(rejected, Counter::kAvgIterations);
-    state.counters["verified"] = Counter(stored, Counter::kAvgIterations);
-    state.counters["verify_s"] = Counter(verify_s, Counter::kAvgIterations);
+    state.counters[kStored] = Counter(stored, Counter::kAvgIterations);
+    state.counters[kRejected] = Counter(rejected, Counter::kAvgIterations);
+    state.counters[kVerified] = Counter(stored, Counter::kAvgIterations);
+    state.counters[kVerifyS] = Counter(verify_s, Counter::kAvgIterations);
     state.SetLabel(absl::StrCat(
         in.attempts->cells.size(), " attempts, max_cells ",
         in.population->size(),

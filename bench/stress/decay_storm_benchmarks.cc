@@ -24,6 +24,7 @@
 #include "absl/time/time.h"
 #include "bench/load/inputs.h"
 #include "bench/support/config.h"
+#include "bench/support/counters.h"
 #include "bench/support/fixture.h"
 #include "bench/support/histogram.h"
 #include "bench/support/keys.h"
@@ -214,17 +215,22 @@ class DecayStormFixture : public InputsFixture<StormInputs> {
     }
     using benchmark::Counter;
     state.SetItemsProcessed(static_cast<int64_t>(evicted));
-    state.counters["evicted"] =
+    state.counters[kEvicted] =
         Counter(static_cast<double>(evicted), Counter::kAvgIterations);
-    state.counters["storm_reads"] =
+    state.counters[kStormReads] =
         Counter(static_cast<double>(reads), Counter::kAvgIterations);
-    state.counters["storm_hits"] =
-        reads > 0 ? static_cast<double>(hits) / static_cast<double>(reads)
-                  : 0.0;
+    if (reads > 0) {
+      state.counters[kStormHits] =
+          static_cast<double>(hits) / static_cast<double>(reads);
+    }
+    state.counters[kLatencySamples] = static_cast<double>(storm.count());
     if (storm.count() > 0) ReportPercentiles(state, storm);
-    state.counters["baseline_p99_ns"] =
-        static_cast<double>(quiet.Percentile(0.99));
-    state.counters["baseline_max_ns"] = static_cast<double>(quiet.max());
+    state.counters[kBaselineSamples] = static_cast<double>(quiet.count());
+    if (quiet.count() > 0) {
+      state.counters[kBaselineP99Ns] =
+          static_cast<double>(quiet.Percentile(0.99));
+      state.counters[kBaselineMaxNs] = static_cast<double>(quiet.max());
+    }
     state.SetLabel(absl::StrCat(
         population.size(), " cells, ", grid.shard_count(),
         " shards: 90% evicted per storm, ", readers, " reader threads; ",

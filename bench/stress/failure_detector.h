@@ -41,7 +41,15 @@ struct FailureDetectorOptions {
   int64_t rss_budget_bytes = 0;
 };
 
-enum class TripReason { kNone, kMemory, kErrors, kThroughput, kLatency };
+// The values are the codes of the trip_reason counter (counters.h): keep
+// them stable.
+enum class TripReason {
+  kNone = 0,
+  kMemory = 1,
+  kErrors = 2,
+  kThroughput = 3,
+  kLatency = 4,
+};
 
 // "none", "memory", "errors", "throughput", "latency".
 absl::string_view TripReasonName(TripReason reason);

@@ -8,9 +8,14 @@
 // before the timed runs, so that first-touch growth is not counted. The
 // RSS is read at the end of every 250 ms window (10 ms in smoke mode) and
 // fitted by least squares: rss_slope_bytes_per_s.
-// The windows also feed a FailureDetector; the label says whether the load
-// held. The grid is the shared load grid; the churned cells are removed at
-// the end.
+// The windows also feed a FailureDetector. The verdict is in counters
+// (counters.h): soak_passed (the share of runs in which the detector never
+// tripped) and trip_reason (why the last failing run failed, as a code); the
+// label says it in words. A run whose load did not hold, or that read the
+// RSS fewer than twice, measured no slope: rss_slope_bytes_per_s is the mean
+// over the runs that did (rss_slope_runs, their share) and is left out when
+// none did. The grid is the shared load grid; the churned cells are removed
+// at the end.
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -26,6 +31,7 @@
 #include "bench/stress/failure_detector.h"
 #include "bench/stress/rss_trend.h"
 #include "bench/support/config.h"
+#include "bench/support/counters.h"
 #include "bench/support/fixture.h"
 #include "bench/support/resources.h"
 #include "benchmark/benchmark.h"
@@ -112,7 +118,10 @@ class SoakFixture : public InputsFixture<LoadWorkload> {
     OpenLoopTotals totals;
     RssTrend rss;
     std::string verdict;
+    double passed = 0.0;      // Runs in which the detector never tripped.
+    double slope_runs = 0.0;  // Runs that measured the RSS slope.
     double slope_sum = 0.0;
+    TripReason trip_reason = TripReason::kNone;
     churn.Prime();
     // Touch every page of the histogram now rather than as its buckets
     // fill during the runs, where the RSS samples would see them appear.
@@ -132,14 +141,22 @@ class SoakFixture : public InputsFixture<LoadWorkload> {
                        : executor.Run(ops[i & mask]);
           },
           [&](const WindowStats& w) {
-            const int64_t now = ReadRssBytes().value_or(0);
-            run_rss.Add(w.start + w.length, now);
-            detector.Observe(SignalsOf(w, now));
+            const absl::StatusOr<int64_t> now = ReadRssBytes();
+            if (now.ok()) run_rss.Add(w.start + w.length, *now);
+            detector.Observe(SignalsOf(w, now.value_or(0)));
             return true;  // A soak runs its whole time.
           });
       state.SetIterationTime(static_cast<double>(run.elapsed_ns) * 1e-9);
       totals.Add(run);
-      slope_sum += run_rss.SlopeBytesPerSecond();
+      if (detector.tripped()) {
+        trip_reason = detector.reason();
+      } else {
+        passed += 1;
+        if (run_rss.size() >= 2) {
+          slope_runs += 1;
+          slope_sum += run_rss.SlopeBytesPerSecond();
+        }
+      }
       rss = run_rss;
       verdict = detector.Describe();
       churn.Drain();
@@ -147,11 +164,19 @@ class SoakFixture : public InputsFixture<LoadWorkload> {
     meter.Finish(state);
     ReportOpenLoop(state, totals, latency);
     using benchmark::Counter;
-    state.counters["rss_slope_bytes_per_s"] =
-        Counter(slope_sum, Counter::kAvgIterations);
-    state.counters["rss_start_bytes"] = static_cast<double>(rss.first_bytes());
-    state.counters["rss_end_bytes"] = static_cast<double>(rss.last_bytes());
-    state.counters["capacity_rate"] = in.capacity;
+    state.counters[kSoakPassed] = Counter(passed, Counter::kAvgIterations);
+    state.counters[kTripReason] = static_cast<double>(trip_reason);
+    state.counters[kRssSlopeRuns] =
+        Counter(slope_runs, Counter::kAvgIterations);
+    if (slope_runs > 0) {
+      state.counters[kRssSlopeBytesPerS] = slope_sum / slope_runs;
+    }
+    state.counters[kRssSamples] = static_cast<double>(rss.size());
+    if (rss.size() > 0) {
+      state.counters[kRssStartBytes] = static_cast<double>(rss.first_bytes());
+      state.counters[kRssEndBytes] = static_cast<double>(rss.last_bytes());
+    }
+    state.counters[kCapacityRate] = in.capacity;
     state.SetLabel(
         absl::StrFormat("%s (%.2f x capacity %.3g ops/s), churn 1 in %d: %s",
                         (*profile)->Describe(), kLoadFraction, in.capacity,

@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "bench/support/build_info.h"
+#include "bench/support/counters.h"
 #include "bench/support/git_revision.h"
 #include "bench/support/heap_counter.h"
 #include "bench/support/latency.h"
@@ -76,7 +77,8 @@ ContextEntries BuildContext() {
        "Google Benchmark 1.7.1 as packaged by Debian, itself built as DEBUG "
        "(library_build_type); m8.build_type is our code's build"},
       {"m8.timer_overhead_ns", absl::StrCat(TimerOverheadNanos())},
-      {"m8.counters",
+      {"m8.counters", CounterTableJson()},
+      {"m8.counter_notes",
        "resource counters are per iteration except rss_peak_bytes; "
        "percentiles are sampled with a stride (< 5% overhead)"},
       {"m8.rss_peak_bytes",

@@ -14,6 +14,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "bench/support/counters.h"
 
 namespace m8::bench {
 namespace {
@@ -137,19 +138,19 @@ void ResourceMeter::Finish(benchmark::State& state) {
   auto per_iteration = [&](const char* name, double value) {
     state.counters[name] = Counter(value, Counter::kAvgIterations);
   };
-  per_iteration("cpu_user_s", usage.user_s - usage_.user_s);
-  per_iteration("cpu_sys_s", usage.sys_s - usage_.sys_s);
-  per_iteration("minor_faults",
+  per_iteration(kCpuUserS, usage.user_s - usage_.user_s);
+  per_iteration(kCpuSysS, usage.sys_s - usage_.sys_s);
+  per_iteration(kMinorFaults,
                 static_cast<double>(usage.minor_faults - usage_.minor_faults));
-  per_iteration("major_faults",
+  per_iteration(kMajorFaults,
                 static_cast<double>(usage.major_faults - usage_.major_faults));
-  per_iteration("ctx_voluntary", static_cast<double>(usage.ctx_voluntary -
-                                                     usage_.ctx_voluntary));
-  per_iteration("ctx_involuntary", static_cast<double>(usage.ctx_involuntary -
-                                                       usage_.ctx_involuntary));
-  per_iteration("heap_allocs",
+  per_iteration(kCtxVoluntary, static_cast<double>(usage.ctx_voluntary -
+                                                   usage_.ctx_voluntary));
+  per_iteration(kCtxInvoluntary, static_cast<double>(usage.ctx_involuntary -
+                                                     usage_.ctx_involuntary));
+  per_iteration(kHeapAllocs,
                 static_cast<double>(heap.allocations - heap_.allocations));
-  per_iteration("heap_bytes", static_cast<double>(heap.bytes - heap_.bytes));
+  per_iteration(kHeapBytes, static_cast<double>(heap.bytes - heap_.bytes));
   // Process-wide values come from thread 0 only (counters are summed over
   // threads); the other threads add 0 so that every thread has the keys.
   ProcessIo io = io_;
@@ -158,11 +159,11 @@ void ResourceMeter::Finish(benchmark::State& state) {
     io = ReadProcessIo().value_or(io_);
     rss_peak = ReadPeakRssBytes().value_or(0);
   }
-  per_iteration("io_read_bytes",
+  per_iteration(kIoReadBytes,
                 static_cast<double>(io.read_bytes - io_.read_bytes));
-  per_iteration("io_write_bytes",
+  per_iteration(kIoWriteBytes,
                 static_cast<double>(io.write_bytes - io_.write_bytes));
-  state.counters["rss_peak_bytes"] = static_cast<double>(rss_peak);
+  state.counters[kRssPeakBytes] = static_cast<double>(rss_peak);
 }
 
 }  // namespace m8::bench

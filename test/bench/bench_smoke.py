@@ -8,6 +8,9 @@ sizes, --benchmark_min_time=0.001), and checks that:
     name, in both runs;
   - compare.py (/usr/share/benchmark/compare.py, run with /usr/bin/python3)
     accepts the two files;
+  - the context's m8.counters is a JSON object declaring each counter's
+    unit and direction, every counter any benchmark wrote is declared there,
+    and no counter is written where its measured_if companion is 0;
   - a bad --m8_config (missing file, unknown key) fails with exit 2 and a
     one-line error naming the file and the key, before any benchmark runs.
 
@@ -29,6 +32,55 @@ def run(args, **kwargs):
 def fail(message):
     print(f"FAIL: {message}")
     sys.exit(1)
+
+
+# Keys of a Google Benchmark entry that are not user counters.
+ENTRY_FIELDS = {
+    "name", "family_index", "per_family_instance_index", "run_name",
+    "run_type", "repetitions", "repetition_index", "threads", "iterations",
+    "real_time", "cpu_time", "time_unit", "label", "error_occurred",
+    "error_message", "skipped", "skip_message", "aggregate_name",
+    "aggregate_unit", "big_o", "cpu_coefficient", "real_coefficient", "rms",
+    "allocs_per_iter", "max_bytes_used", "total_allocated_bytes",
+    "net_heap_growth",
+}
+UNITS = {"ns", "s", "B", "/s", "B/s", "count", "fraction", "code"}
+DIRECTIONS = {"lower", "higher", "neutral"}
+
+
+def check_counters(path):
+    """Checks m8.counters against the counters the file's benchmarks wrote;
+    returns how many counter names were written."""
+    with open(path) as f:
+        doc = json.load(f)
+    text = doc["context"].get("m8.counters")
+    if text is None:
+        fail(f"{path}: context lacks m8.counters")
+    try:
+        table = json.loads(text)
+    except ValueError as e:
+        fail(f"{path}: m8.counters is not JSON: {e}")
+    if not isinstance(table, dict) or not table:
+        fail(f"{path}: m8.counters is not a non-empty object")
+    for name, spec in table.items():
+        if spec.get("unit") not in UNITS or spec.get("direction") not in DIRECTIONS:
+            fail(f"{path}: m8.counters[{name}] = {spec}: bad unit or direction")
+        companion = spec.get("measured_if")
+        if companion is not None and companion not in table:
+            fail(f"{path}: m8.counters[{name}]: measured_if {companion} is not declared")
+    written = set()
+    for entry in doc["benchmarks"]:
+        counters = {k: v for k, v in entry.items() if k not in ENTRY_FIELDS}
+        written.update(counters)
+        undeclared = sorted(set(counters) - set(table))
+        if undeclared:
+            fail(f"{path}: {entry['name']} writes undeclared counters {undeclared}")
+        for name in counters:
+            companion = table[name].get("measured_if")
+            if companion in counters and counters[companion] == 0:
+                fail(f"{path}: {entry['name']} writes {name} = {counters[name]} "
+                     f"although {companion} = 0 says it was not measured")
+    return len(written)
 
 
 def names_of(path):
@@ -78,6 +130,9 @@ def main():
         if key not in context:
             fail(f"context lacks {key}")
 
+    counters = check_counters(outputs[0])
+    check_counters(outputs[1])
+
     if not os.path.exists(COMPARE):
         fail(f"{COMPARE} is missing (Debian package libbenchmark-tools)")
     compared = run(["/usr/bin/python3", COMPARE, "benchmarks", *outputs])
@@ -98,7 +153,8 @@ def main():
                  f"stdout {result.stdout!r}, stderr {result.stderr!r}")
 
     print(f"{os.path.basename(binary)}: {len(names_a)} benchmarks ran twice "
-          f"with identical names; compare.py accepted them; config errors "
+          f"with identical names; {counters} counter names, all declared in "
+          f"m8.counters; compare.py accepted them; config errors "
           f"exit 2 ({time.monotonic() - start:.1f} s)")
     print("1 passed, 0 failed")
 
