@@ -154,7 +154,8 @@ absl::StatusOr<std::vector<Budget>> ReadBudgets(const std::string& path) {
 
 absl::StatusOr<CheckReport> CheckBudgets(const ResultsFile& results,
                                          absl::Span<const Budget> budgets,
-                                         const ResultsFile* baseline) {
+                                         const ResultsFile* baseline,
+                                         const DirectionOverrides& directions) {
   CheckReport report;
   report.results_source = results.source();
   if (baseline != nullptr) report.baseline_source = baseline->source();
@@ -166,6 +167,9 @@ absl::StatusOr<CheckReport> CheckBudgets(const ResultsFile& results,
   }
   for (const Budget& budget : budgets) {
     const NameFilter pattern = *NameFilter::Create(budget.benchmark);
+    Metric metric = ResolveMetric(budget.metric.name,
+                                  &results.context().counters, &directions);
+    metric.unit = budget.metric.unit;  // the unit its bounds were read in
     const MetricReader reader(results, budget.metric.name);
     std::optional<MetricReader> baseline_reader;
     if (baseline != nullptr) {
@@ -176,12 +180,26 @@ absl::StatusOr<CheckReport> CheckBudgets(const ResultsFile& results,
       if (!pattern.Matches(benchmark.run_name)) continue;
       const std::optional<double> value =
           PointEstimate(results, benchmark, reader);
-      if (!value) continue;  // errored, or without this metric
+      if (!value) {
+        const int not_measured = CountNotMeasured(results,
+                                                  benchmark.iterations.empty()
+                                                      ? benchmark.aggregates
+                                                      : benchmark.iterations,
+                                                  reader);
+        if (not_measured > 0) {
+          ++matched;
+          report.not_measured.push_back(
+              Unmeasured{benchmark.run_name, budget.metric.name,
+                         absl::StrCat(reader.companion(), " = 0"), budget.index,
+                         budget.benchmark});
+        }
+        continue;  // errored, without this metric, or not measured
+      }
       ++matched;
       ++report.checks;
       Breach breach;
       breach.benchmark = benchmark.run_name;
-      breach.metric = budget.metric;
+      breach.metric = metric;
       breach.value = *value;
       breach.budget = budget.index;
       breach.pattern = budget.benchmark;
@@ -209,8 +227,7 @@ absl::StatusOr<CheckReport> CheckBudgets(const ResultsFile& results,
           continue;
         }
         const double change = *value / *base_value - 1;
-        if (ChangeBreaches(budget.metric.direction, change,
-                           *budget.max_change)) {
+        if (ChangeBreaches(metric.direction, change, *budget.max_change)) {
           breach.kind = BoundKind::kMaxChange;
           breach.limit = *budget.max_change;
           breach.baseline = *base_value;

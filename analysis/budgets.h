@@ -58,11 +58,23 @@ struct Breach {
   std::string pattern;  // Budget::benchmark
 };
 
+// A budget that matched a benchmark whose runs say that they did not
+// measure the metric (a companion counter is 0, see samples.h). It is
+// neither a breach nor a pass.
+struct Unmeasured {
+  std::string benchmark;
+  std::string metric;
+  std::string reason;  // "breaking_point_reached = 0"
+  int budget = 0;      // Budget::index
+  std::string pattern;
+};
+
 struct CheckReport {
   std::string results_source;
   std::string baseline_source;  // empty without a baseline
   int checks = 0;               // (benchmark, budget) pairs evaluated
   std::vector<Breach> breaches;
+  std::vector<Unmeasured> not_measured;
   // Budgets that matched nothing, then the runs' environment problems
   // (environment.h, filled by the caller).
   std::vector<std::string> warnings;
@@ -72,10 +84,13 @@ struct CheckReport {
 
 // Checks `results` against every budget. `baseline` may be null unless a
 // budget has max_change (then it is an error). The value of a benchmark is
-// the median over its repetitions (samples.h PointEstimate).
-absl::StatusOr<CheckReport> CheckBudgets(const ResultsFile& results,
-                                         absl::Span<const Budget> budgets,
-                                         const ResultsFile* baseline);
+// the median over its repetitions (samples.h PointEstimate) that measured
+// the metric; a benchmark whose runs all say that they did not measure it
+// goes to not_measured. The direction of max_change is, in order:
+// `directions`, the results file's counter declarations, the name rules.
+absl::StatusOr<CheckReport> CheckBudgets(
+    const ResultsFile& results, absl::Span<const Budget> budgets,
+    const ResultsFile* baseline, const DirectionOverrides& directions = {});
 
 }  // namespace m8::analysis
 

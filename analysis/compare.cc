@@ -99,18 +99,16 @@ class Comparer {
  public:
   Comparer(const ResultsFile& base, const ResultsFile& contender,
            const CompareOptions& options)
-      : base_(base), contender_(contender), options_(options) {
-    for (const auto& [name, direction] : options.directions) {
-      directions_[name] = direction;
-    }
-  }
+      : base_(base), contender_(contender), options_(options) {}
 
+  // The new file's declaration of a counter wins over the base's: it is the
+  // fixture as it is now.
   Metric MetricFor(const std::string& name) const {
-    Metric metric = ClassifyMetric(name);
-    if (auto it = directions_.find(name); it != directions_.end()) {
-      metric.direction = it->second;
-    }
-    return metric;
+    const CounterCatalogue& declared =
+        contender_.context().counters.Find(name) != nullptr
+            ? contender_.context().counters
+            : base_.context().counters;
+    return ResolveMetric(name, &declared, &options_.directions);
   }
 
   // Appends the comparisons of one pairing to `out`.
@@ -145,11 +143,52 @@ class Comparer {
         MetricNames(contender_, pairing.contender_entries);
     absl::flat_hash_set<absl::string_view> in_contender(contender_names.begin(),
                                                         contender_names.end());
+    absl::flat_hash_set<absl::string_view> in_base(base_names.begin(),
+                                                   base_names.end());
     std::vector<std::string> both;
-    for (std::string& name : base_names) {
-      if (in_contender.contains(name)) both.push_back(std::move(name));
+    for (const std::string& name : base_names) {
+      if (in_contender.contains(name) ||
+          NoneMeasured(contender_, pairing.contender_entries, name)) {
+        both.push_back(name);
+      }
+    }
+    // Measured in new only, where the base says it did not measure it.
+    for (const std::string& name : contender_names) {
+      if (!in_base.contains(name) &&
+          NoneMeasured(base_, pairing.base_entries, name)) {
+        both.push_back(name);
+      }
     }
     return both;
+  }
+
+  // Whether the file's runs among `entries` all lack `metric` and at least
+  // one says that it was not measured.
+  static bool NoneMeasured(const ResultsFile& file,
+                           const std::vector<uint32_t>& entries,
+                           const std::string& metric) {
+    const MetricReader reader(file, metric);
+    if (reader.companion().empty()) return false;
+    std::vector<double> values;
+    CollectSamples(file, entries, reader, &values);
+    return values.empty() && CountNotMeasured(file, entries, reader) > 0;
+  }
+
+  // "not measured in new (breaking_point_reached = 0)", or "" when `side`'s
+  // runs have values or do not say that they measured nothing.
+  static std::string NotMeasuredNote(const ResultsFile& file,
+                                     const std::vector<uint32_t>& entries,
+                                     const MetricReader& reader, size_t values,
+                                     absl::string_view side) {
+    const int missing = CountNotMeasured(file, entries, reader);
+    if (missing == 0) return "";
+    if (values == 0) {
+      return absl::StrCat("not measured in ", side, " (", reader.companion(),
+                          " = 0)");
+    }
+    return absl::StrCat("not measured in ", missing, " of ", missing + values,
+                        " repetitions of ", side, " (", reader.companion(),
+                        " = 0)");
   }
 
   Comparison CompareMetric(const Pairing& pairing, const std::string& name,
@@ -163,18 +202,36 @@ class Comparer {
     c.pvalue = kNaN;
     std::vector<double>& base_values = worker.base_values;
     std::vector<double>& contender_values = worker.contender_values;
-    CollectSamples(base_, pairing.base_entries, MetricReader(base_, name),
-                   &base_values);
-    CollectSamples(contender_, pairing.contender_entries,
-                   MetricReader(contender_, name), &contender_values);
+    const MetricReader base_reader(base_, name);
+    const MetricReader contender_reader(contender_, name);
+    CollectSamples(base_, pairing.base_entries, base_reader, &base_values);
+    CollectSamples(contender_, pairing.contender_entries, contender_reader,
+                   &contender_values);
+    const std::string base_missing = NotMeasuredNote(
+        base_, pairing.base_entries, base_reader, base_values.size(), "base");
+    const std::string contender_missing =
+        NotMeasuredNote(contender_, pairing.contender_entries, contender_reader,
+                        contender_values.size(), "new");
     if (base_values.empty() || contender_values.empty()) {
       c.verdict = Verdict::kUnknown;
-      c.note =
-          absl::StrCat("no values in ", base_values.empty() ? "base" : "new");
+      const std::string& missing =
+          base_values.empty() ? base_missing : contender_missing;
+      c.not_measured = !missing.empty();
+      c.note = c.not_measured
+                   ? missing
+                   : absl::StrCat("no values in ",
+                                  base_values.empty() ? "base" : "new");
       if (!base_values.empty()) FillSummary(base_values, &c.base);
       if (!contender_values.empty())
         FillSummary(contender_values, &c.contender);
       return c;
+    }
+    // Some repetitions measured it and some did not: compare the measured
+    // ones, and say so.
+    for (const std::string* part : {&base_missing, &contender_missing}) {
+      if (part->empty()) continue;
+      if (!c.note.empty()) c.note += "; ";
+      c.note += *part;
     }
     if (!AllFinite(base_values) || !AllFinite(contender_values)) {
       c.verdict = Verdict::kUnknown;
@@ -230,7 +287,6 @@ class Comparer {
   const ResultsFile& base_;
   const ResultsFile& contender_;
   const CompareOptions& options_;
-  absl::flat_hash_map<std::string, Direction> directions_;
 };
 
 // Whether any entry of either file has the metric.

@@ -49,7 +49,9 @@ struct CompareOptions {
   // values taken as samples, and a name's entries are compared only in the
   // time unit of the base's first one.
   bool include_aggregates = false;
-  // Overrides the direction ClassifyMetric infers, by metric name.
+  // Overrides the direction of a metric, by name; ahead of the files'
+  // declarations (m8.counters: the new file's, then the base's) and of
+  // ClassifyMetric's name rules.
   std::vector<std::pair<std::string, Direction>> directions;
 
   // ---- How a verdict is reached.
@@ -76,6 +78,10 @@ struct Comparison {
   double pvalue;  // two-sided Mann-Whitney (NaN when not computed)
   MannWhitneyMethod method = MannWhitneyMethod::kAsymptotic;
   Verdict verdict = Verdict::kUnknown;
+  // One side's runs all say that they did not measure this metric (its
+  // companion counter is 0, see samples.h): no ratio, the verdict is
+  // unknown, and the note says which side and why.
+  bool not_measured = false;
   std::string note;  // why a verdict is unknown, or other caveats
 };
 

@@ -8,7 +8,10 @@
 #define M8_ANALYSIS_METRIC_H_
 
 #include <string>
+#include <utility>
+#include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 
@@ -47,13 +50,75 @@ struct Metric {
   bool operator==(const Metric&) const = default;
 };
 
-// Classifies a metric by its name, following the conventions of
-// architecture.md: `real_time`/`cpu_time`, names ending in `_ns`, `_us`,
-// `_ms`, `_s` (times and latencies), resources (`*_bytes`, `*_faults`,
-// `ctx_*`, heap and memory-manager fields) are lower-is-better; names ending
-// in `per_second`, `_rate` or `_throughput` are higher-is-better; anything
-// else (`hits`, `iterations`, custom counts) is neutral.
+// Classifies a metric by its name alone: the rules for files that do not
+// declare their counters (m8.counters, below), such as other projects'
+// benchmarks. In order:
+//   - `real_time`, `cpu_time`: lower-is-better nanoseconds;
+//   - per-second rates: names ending in `per_second`, `_rate` or
+//     `_throughput` are higher-is-better rates of work (`bytes*`: B/s);
+//     names ending in `_per_s` are per-second quantities too, never times in
+//     seconds: lower-is-better when they measure growth (`slope`, `growth`,
+//     `leak` in the name, or a resource: `rss_`, `heap_`, `mem`), else
+//     higher-is-better rates of work; `*bytes_per_s` are in B/s;
+//   - times: names ending in `_ns`, `_us`, `_ms`, `_s` are lower-is-better;
+//   - resources: `*_bytes`, heap and memory-manager fields, `*_faults`,
+//     `ctx_*` are lower-is-better;
+//   - failures: `errors`, `dropped`, `rejected`, `failures`, `failed`,
+//     `timeouts` and names ending in `_errors`, `_dropped`, `_rejected`,
+//     `_failures`, `_failed` or `_timeouts` are lower-is-better counts;
+//   - anything else (`hits`, `iterations`, custom counts) is neutral: it can
+//     change but never regress.
 Metric ClassifyMetric(absl::string_view name);
+
+// ---- Declared counters ------------------------------------------------------
+
+// The context key under which a results file declares its counters: a JSON
+// object {name: {"unit": "ns", "direction": "lower", "measured_if": "c"}}
+// (m8bench writes it; measured_if is optional).
+inline constexpr absl::string_view kCountersContextKey = "m8.counters";
+
+// What a file says about one of its counters.
+struct CounterDeclaration {
+  Direction direction = Direction::kNeutral;
+  Unit unit = Unit::kNone;  // kNone for units m8perf does not convert
+  std::string unit_name;    // as declared: "ns", "B/s", "count", "code"...
+  // A companion counter: in an entry where it is present and 0, this
+  // counter is not measured (whatever value it carries). Empty: none.
+  std::string measured_if;
+};
+
+// The counters a results file declares. Immutable once parsed.
+class CounterCatalogue {
+ public:
+  CounterCatalogue() = default;
+
+  // Parses the value of the m8.counters context key. Errors
+  // (InvalidArgument): not a JSON object, an entry that is not an object, a
+  // missing or unknown direction, a unit or measured_if that is not a
+  // string.
+  static absl::StatusOr<CounterCatalogue> Parse(absl::string_view json);
+
+  // The declaration of `name`, or nullptr.
+  const CounterDeclaration* Find(absl::string_view name) const;
+  bool empty() const { return declarations_.empty(); }
+  size_t size() const { return declarations_.size(); }
+
+ private:
+  absl::flat_hash_map<std::string, CounterDeclaration> declarations_;
+};
+
+// Directions given on the command line (--direction NAME=...), by metric.
+using DirectionOverrides = std::vector<std::pair<std::string, Direction>>;
+
+// A metric's direction and unit, decided in this order: an override for its
+// name (its direction only), the file's declaration, then ClassifyMetric's
+// name rules. `catalogue` and `overrides` may be null.
+Metric ResolveMetric(absl::string_view name, const CounterCatalogue* catalogue,
+                     const DirectionOverrides* overrides);
+
+// The unit of a declared unit name: "ns", "us", "ms", "s", "B", "/s", "B/s";
+// kNone for anything else ("count", "fraction", "code", ...).
+Unit UnitFromName(absl::string_view name);
 
 // "lower", "higher", "neutral".
 absl::string_view DirectionName(Direction direction);

@@ -16,8 +16,11 @@
 #include <utility>
 
 #include "absl/status/status.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
+#include "analysis/metric.h"
 #include "analysis/nonfinite.h"
 #include "analysis/parallel.h"
 #include "nlohmann/json.hpp"
@@ -341,6 +344,25 @@ absl::Status ParseContext(const std::string& source, dom::element value,
       context->extra.emplace_back(std::string(key), ValueText(v));
     }
   }
+  return absl::OkStatus();
+}
+
+// Reads the counter declarations of the m8.counters context key (metric.h).
+// Files from older m8bench versions hold a sentence there, not a JSON
+// object: those declare nothing.
+absl::Status ParseCounterCatalogue(const std::string& source,
+                                   Context* context) {
+  const std::string* text = context->FindExtra(kCountersContextKey);
+  if (text == nullptr) return absl::OkStatus();
+  const absl::string_view value = absl::StripLeadingAsciiWhitespace(*text);
+  if (!absl::StartsWith(value, "{")) return absl::OkStatus();
+  absl::StatusOr<CounterCatalogue> catalogue = CounterCatalogue::Parse(value);
+  if (!catalogue.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(source, ": context '", kCountersContextKey,
+                     "': ", catalogue.status().message()));
+  }
+  context->counters = *std::move(catalogue);
   return absl::OkStatus();
 }
 
@@ -685,6 +707,7 @@ absl::StatusOr<ResultsFile> BuildResults(dom::element root, std::string source,
   dom::element context;
   if (top["context"].get(context) == simdjson::SUCCESS) {
     M8_RETURN_IF_ERROR(ParseContext(source, context, &builder.context()));
+    M8_RETURN_IF_ERROR(ParseCounterCatalogue(source, &builder.context()));
   }
   dom::element benchmarks;
   if (top["benchmarks"].get(benchmarks) != simdjson::SUCCESS) {

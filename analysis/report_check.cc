@@ -32,8 +32,20 @@ std::string Describe(const Breach& b) {
 }
 
 std::string Outcome(const CheckReport& report) {
-  return absl::StrCat(report.checks, " checks, ", report.breaches.size(),
-                      report.breaches.size() == 1 ? " breach" : " breaches");
+  std::string out =
+      absl::StrCat(report.checks, " checks, ", report.breaches.size(),
+                   report.breaches.size() == 1 ? " breach" : " breaches");
+  if (!report.not_measured.empty()) {
+    absl::StrAppend(&out, ", ", report.not_measured.size(), " not measured");
+  }
+  return out;
+}
+
+// "Stress/Soak: rss_slope_bytes_per_s not measured (rss_slope_runs = 0):
+// budgets[3] not checked".
+std::string DescribeUnmeasured(const Unmeasured& u) {
+  return absl::StrCat(u.benchmark, ": ", u.metric, " not measured (", u.reason,
+                      "): budgets[", u.budget, "] not checked");
 }
 
 }  // namespace
@@ -56,6 +68,9 @@ std::string ToConsole(const CheckReport& report,
     }
     out += table.Render(options.colour);
     out += "\n";
+  }
+  for (const Unmeasured& u : report.not_measured) {
+    absl::StrAppend(&out, "not measured: ", DescribeUnmeasured(u), "\n");
   }
   for (const std::string& warning : report.warnings) {
     absl::StrAppend(&out, "warning: ", warning, "\n");
@@ -83,6 +98,10 @@ std::string ToMarkdown(const CheckReport& report) {
     }
     out += "\n";
   }
+  for (const Unmeasured& u : report.not_measured) {
+    absl::StrAppend(
+        &out, "- not measured: ", MarkdownCell(DescribeUnmeasured(u)), "\n");
+  }
   for (const std::string& warning : report.warnings) {
     absl::StrAppend(&out, "- warning: ", MarkdownCell(warning), "\n");
   }
@@ -108,6 +127,17 @@ std::string ToJson(const CheckReport& report) {
       json.Field("baseline", b.baseline).Field("change", b.change);
     }
     json.Field("budget", b.budget).Field("pattern", b.pattern).EndObject();
+  }
+  json.EndArray();
+  json.Key("not_measured").BeginArray();
+  for (const Unmeasured& u : report.not_measured) {
+    json.BeginObject()
+        .Field("benchmark", u.benchmark)
+        .Field("metric", u.metric)
+        .Field("reason", u.reason)
+        .Field("budget", u.budget)
+        .Field("pattern", u.pattern)
+        .EndObject();
   }
   json.EndArray();
   json.Key("warnings").BeginArray();

@@ -202,7 +202,8 @@ std::string ToConsole(const CompareReport& report,
          c.base.n ? FormatValue(c.base.median, c.metric.unit) : "-",
          c.contender.n ? FormatValue(c.contender.median, c.metric.unit) : "-",
          FormatChange(c.ratio), FormatInterval(c.ci), FormatPValue(c.pvalue),
-         std::string(VerdictName(c.verdict)), c.note},
+         c.not_measured ? "not measured" : std::string(VerdictName(c.verdict)),
+         c.note},
         {Colour::kNone, Colour::kNone, Colour::kNone, Colour::kNone,
          verdict_colour, Colour::kNone, Colour::kNone, verdict_colour,
          Colour::kNone});
@@ -252,7 +253,8 @@ std::string ToMarkdown(const CompareReport& report) {
       "| Benchmark | Metric | Base | New | Change | CI | p-value | Verdict |\n"
       "|---|---|---:|---:|---:|---|---:|---|\n";
   auto row = [&](const Comparison& c) {
-    std::string verdict(VerdictName(c.verdict));
+    std::string verdict(c.not_measured ? "not measured"
+                                       : VerdictName(c.verdict));
     if (c.verdict == Verdict::kRegressed || c.verdict == Verdict::kImproved) {
       verdict = absl::StrCat("**", verdict, "**");
     }
@@ -352,6 +354,7 @@ std::string ToJson(const CompareReport& report) {
           .EndObject();
     }
     if (c.aggregate) json.Field("aggregate", true);
+    if (c.not_measured) json.Field("not_measured", true);
     if (!c.note.empty()) json.Field("note", c.note);
     json.EndObject();
   }

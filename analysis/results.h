@@ -17,6 +17,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/string_view.h"
 #include "absl/types/span.h"
+#include "analysis/metric.h"
 
 namespace m8::analysis {
 
@@ -44,6 +45,9 @@ struct Context {
   std::optional<int64_t> json_schema_version;  // 1.8.4 and newer
   std::optional<bool> aslr_enabled;            // 1.9.3 and newer
   std::vector<std::pair<std::string, std::string>> extra;
+  // The counters the file declares under m8.counters (metric.h); empty when
+  // it declares none.
+  CounterCatalogue counters;
 
   // The value of an `extra` key, or nullptr.
   const std::string* FindExtra(absl::string_view key) const;

@@ -23,9 +23,23 @@ MetricReader::MetricReader(const ResultsFile& file, absl::string_view metric)
   } else if (metric == "net_heap_growth") {
     kind_ = Kind::kNetHeapGrowth;
   }
+  if (const CounterDeclaration* declared = file.context().counters.Find(metric);
+      declared != nullptr && !declared->measured_if.empty()) {
+    companion_name_ = declared->measured_if;
+    companion_ = file.FindCounter(companion_name_);
+  }
+}
+
+bool MetricReader::NotMeasured(const Entry& entry) const {
+  if (companion_ < 0) return false;
+  for (const CounterValue& c : file_->counters(entry)) {
+    if (c.name == static_cast<uint32_t>(companion_)) return c.value == 0;
+  }
+  return false;
 }
 
 std::optional<double> MetricReader::Get(const Entry& entry) const {
+  if (NotMeasured(entry)) return std::nullopt;
   switch (kind_) {
     case Kind::kAbsent:
       return std::nullopt;
@@ -60,6 +74,17 @@ void CollectSamples(const ResultsFile& file, absl::Span<const uint32_t> entries,
     if (!entry.usable()) continue;
     if (std::optional<double> value = metric.Get(entry)) out->push_back(*value);
   }
+}
+
+int CountNotMeasured(const ResultsFile& file,
+                     absl::Span<const uint32_t> entries,
+                     const MetricReader& metric) {
+  int count = 0;
+  for (uint32_t index : entries) {
+    const Entry& entry = file.entries()[index];
+    if (entry.usable() && metric.NotMeasured(entry)) ++count;
+  }
+  return count;
 }
 
 std::optional<double> PointEstimate(const ResultsFile& file,

@@ -17,7 +17,9 @@
 namespace m8::analysis {
 
 // Reads one metric (real_time, cpu_time, a user counter or a memory-manager
-// field) from entries of one file.
+// field) from entries of one file. A counter that the file declares with a
+// companion (CounterDeclaration::measured_if) is not measured in an entry
+// whose companion is 0: Get returns nullopt there, and NotMeasured says so.
 class MetricReader {
  public:
   MetricReader(const ResultsFile& file, absl::string_view metric);
@@ -25,7 +27,16 @@ class MetricReader {
   // False when no entry of the file can have this metric.
   bool present() const { return kind_ != Kind::kAbsent; }
 
+  // The value, or nullopt when the entry does not have it or it is not
+  // measured there.
   std::optional<double> Get(const Entry& entry) const;
+
+  // Whether the entry's companion counter says that the metric was not
+  // measured (the companion is present and 0).
+  bool NotMeasured(const Entry& entry) const;
+
+  // The companion counter's name; empty when the metric has none.
+  const std::string& companion() const { return companion_name_; }
 
  private:
   enum class Kind {
@@ -41,12 +52,20 @@ class MetricReader {
   const ResultsFile* file_;
   Kind kind_ = Kind::kAbsent;
   uint32_t counter_ = 0;
+  std::string companion_name_;
+  int companion_ = -1;  // index in counter_names(), or -1
 };
 
 // Values of the metric over the usable (not errored or skipped, timed)
 // entries among `entries`, in order. Clears `out` first.
 void CollectSamples(const ResultsFile& file, absl::Span<const uint32_t> entries,
                     const MetricReader& metric, std::vector<double>* out);
+
+// How many of the usable entries among `entries` do not measure the metric
+// (MetricReader::NotMeasured).
+int CountNotMeasured(const ResultsFile& file,
+                     absl::Span<const uint32_t> entries,
+                     const MetricReader& metric);
 
 // The value that stands for a benchmark in one run: the median over its
 // usable repetitions; for files written with

@@ -47,7 +47,8 @@ std::optional<double> Throughput(const ResultsFile& file,
   const std::optional<double> value =
       PointEstimate(file, benchmark, MetricReader(file, metric));
   if (!value) return std::nullopt;
-  const Metric kind = ClassifyMetric(metric);
+  const Metric kind =
+      ResolveMetric(metric, &file.context().counters, /*overrides=*/nullptr);
   if (IsTimeUnit(kind.unit)) {
     if (!(*value > 0)) return std::nullopt;
     return 1e9 / (*value * NanosecondsPer(kind.unit));  // operations/s

@@ -215,7 +215,8 @@ absl::StatusOr<SummaryReport> Summarize(const ResultsFile& file,
   report.columns = {ClassifyMetric(kRealTime), ClassifyMetric(kCpuTime)};
   for (absl::string_view counter : kSummaryCounters) {
     if (file.FindCounter(counter) >= 0) {
-      report.columns.push_back(ClassifyMetric(counter));
+      report.columns.push_back(ResolveMetric(counter, &file.context().counters,
+                                             /*overrides=*/nullptr));
     }
   }
   std::vector<MetricReader> readers;

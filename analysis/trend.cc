@@ -54,7 +54,14 @@ RunSummary SummarizeRun(const ResultsFile& file,
       if (values.empty()) continue;
       auto [it, inserted] = metric_ids.try_emplace(
           metric, static_cast<uint32_t>(summary.metrics.size()));
-      if (inserted) summary.metrics.push_back(metric);
+      if (inserted) {
+        summary.metrics.push_back(metric);
+        summary.declared.push_back(
+            file.context().counters.Find(metric) == nullptr
+                ? std::nullopt
+                : std::optional<Metric>(ResolveMetric(
+                      metric, &file.context().counters, nullptr)));
+      }
       medians.medians.emplace_back(it->second, Median(values));
     }
     if (!medians.medians.empty()) {
@@ -115,10 +122,6 @@ absl::StatusOr<TrendReport> AnalyzeTrend(const std::vector<RunSummary>& runs,
                                          const TrendOptions& options) {
   absl::StatusOr<NameFilter> filter = NameFilter::Create(options.filter);
   if (!filter.ok()) return filter.status();
-  absl::flat_hash_map<std::string, Direction> directions;
-  for (const auto& [name, direction] : options.directions) {
-    directions[name] = direction;
-  }
   TrendReport report;
   report.detector = options.detector;
   // Series in order of first appearance, one per (benchmark, metric).
@@ -128,19 +131,20 @@ absl::StatusOr<TrendReport> AnalyzeTrend(const std::vector<RunSummary>& runs,
   absl::flat_hash_map<std::pair<uint32_t, uint32_t>, size_t> series_index;
   constexpr uint32_t kFilteredOut = ~uint32_t{0};
   std::vector<uint32_t> run_metric_ids;
+  std::vector<uint32_t> series_metric;  // parallel to report.series
   for (size_t r = 0; r < runs.size(); ++r) {
     const RunSummary& run = runs[r];
     report.runs.push_back(run.label);
     run_metric_ids.clear();
-    for (const std::string& metric : run.metrics) {
+    for (size_t m = 0; m < run.metrics.size(); ++m) {
+      const std::string& metric = run.metrics[m];
       auto [it, inserted] = metric_ids.try_emplace(
           metric, static_cast<uint32_t>(metric_kinds.size()));
-      if (inserted) {
-        Metric kind = ClassifyMetric(metric);
-        if (auto d = directions.find(metric); d != directions.end()) {
-          kind.direction = d->second;
-        }
-        metric_kinds.push_back(std::move(kind));
+      if (inserted) metric_kinds.push_back(ClassifyMetric(metric));
+      // A run that declares the metric overrides the name rules and the
+      // declarations of earlier runs.
+      if (m < run.declared.size() && run.declared[m]) {
+        metric_kinds[it->second] = *run.declared[m];
       }
       run_metric_ids.push_back(it->second);
     }
@@ -158,14 +162,21 @@ absl::StatusOr<TrendReport> AnalyzeTrend(const std::vector<RunSummary>& runs,
         if (inserted) {
           Series series;
           series.name = benchmark.run_name;
-          series.metric = metric_kinds[metric];
           report.series.push_back(std::move(series));
+          series_metric.push_back(metric);
         }
         Series& series = report.series[it->second];
         series.points.push_back(median);
         series.runs.push_back(static_cast<int>(r));
       }
     }
+  }
+  for (size_t i = 0; i < report.series.size(); ++i) {
+    Metric kind = metric_kinds[series_metric[i]];
+    for (const auto& [name, direction] : options.directions) {
+      if (name == kind.name) kind.direction = direction;
+    }
+    report.series[i].metric = std::move(kind);
   }
   ParallelFor(
       report.series.size(),

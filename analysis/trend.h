@@ -10,6 +10,7 @@
 #ifndef M8_ANALYSIS_TREND_H_
 #define M8_ANALYSIS_TREND_H_
 
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -33,13 +34,18 @@ struct RunSummary {
   std::string label;                 // the file's path
   std::string date;                  // context.date as written
   std::vector<std::string> metrics;  // indexed by Benchmark::medians
+  // Parallel to metrics: the file's own declaration (m8.counters) of each,
+  // or nullopt when it declares none.
+  std::vector<std::optional<Metric>> declared;
   std::vector<Benchmark> benchmarks;
   std::vector<EnvironmentWarning> environment;  // EnvironmentWarnings
   ContextFacts facts;                           // ComparableFacts
 };
 
 // Medians of every metric (metrics.h order) of every benchmark with usable
-// repetitions; only `metrics` when not empty.
+// repetitions; only `metrics` when not empty. Repetitions that did not
+// measure a metric (samples.h) are left out; a benchmark none of whose
+// repetitions measured it has no point for it in this run.
 RunSummary SummarizeRun(const ResultsFile& file,
                         const std::vector<std::string>& metrics);
 
@@ -55,7 +61,9 @@ struct TrendOptions {
   ChangePointOptions detector;
   // ECMAScript regex searched in run_name; empty: every benchmark.
   std::string filter;
-  // Overrides the direction ClassifyMetric infers, by metric name.
+  // Overrides the direction of a metric, by name; ahead of the runs'
+  // declarations (m8.counters: the latest run that declares it) and of
+  // ClassifyMetric's name rules.
   std::vector<std::pair<std::string, Direction>> directions;
   // Worker threads for the detection (0: one per core).
   int threads = 0;

@@ -16,6 +16,7 @@ struct CheckArgs {
   std::string results;
   std::string budgets;
   std::string baseline;
+  std::vector<std::string> directions;  // NAME=lower|higher|neutral
   OutputOptions output;
 };
 
@@ -23,13 +24,17 @@ int RunCheck(const CheckArgs& args, Io& io) {
   absl::StatusOr<std::vector<analysis::Budget>> budgets =
       analysis::ReadBudgets(args.budgets);
   if (!budgets.ok()) return Fail(io, budgets.status());
+  absl::StatusOr<analysis::DirectionOverrides> directions =
+      ParseDirections(args.directions);
+  if (!directions.ok()) return Fail(io, directions.status());
   std::vector<std::string> paths = {args.results};
   if (!args.baseline.empty()) paths.push_back(args.baseline);
   absl::StatusOr<std::vector<analysis::ResultsFile>> files =
       analysis::ReadResultsFiles(paths);
   if (!files.ok()) return Fail(io, files.status());
   absl::StatusOr<analysis::CheckReport> report = analysis::CheckBudgets(
-      (*files)[0], *budgets, files->size() > 1 ? &(*files)[1] : nullptr);
+      (*files)[0], *budgets, files->size() > 1 ? &(*files)[1] : nullptr,
+      *directions);
   if (!report.ok()) return Fail(io, report.status());
   analysis::RunsCheck runs = analysis::CheckRuns(*files);
   report->warnings.insert(report->warnings.end(), runs.warnings.begin(),
@@ -57,6 +62,9 @@ Command CheckCommand() {
             ->required();
         app.add_option("--baseline", args->baseline,
                        "Baseline results for max_change budgets");
+        app.add_option("--direction", args->directions,
+                       "Override a metric's direction for max_change: "
+                       "NAME=lower|higher|neutral (repeatable)");
         AddOutputOptions(app, &args->output);
         return [args](Io& io) { return RunCheck(*args, io); };
       }};
