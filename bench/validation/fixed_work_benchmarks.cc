@@ -11,6 +11,7 @@
 #include <cstdint>
 
 #include "bench/support/config.h"
+#include "bench/support/counters.h"
 #include "benchmark/benchmark.h"
 
 namespace m8::bench {
@@ -35,7 +36,7 @@ void BM_FixedWork(benchmark::State& state) {
     benchmark::DoNotOptimize(x);
   }
   state.SetItemsProcessed(state.iterations());
-  state.counters["work_steps"] = static_cast<double>(steps);
+  state.counters[kWorkSteps] = static_cast<double>(steps);
 }
 BENCHMARK(BM_FixedWork)->Name("Validation/FixedWork");
 
