@@ -14,9 +14,8 @@ namespace m8::perf {
 
 const std::vector<Command>& Commands() {
   static const std::vector<Command>* const kCommands = new std::vector<Command>{
-      CompareCommand(), CheckCommand(),   TrendCommand(),
-      ScaleCommand(),   SummaryCommand(), TuneCommand(),
-      CalibrateCommand(), LoopCommand()};
+      CompareCommand(), CheckCommand(), TrendCommand(),     ScaleCommand(),
+      SummaryCommand(), TuneCommand(),  CalibrateCommand(), LoopCommand()};
   return *kCommands;
 }
 
