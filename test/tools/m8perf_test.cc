@@ -274,6 +274,16 @@ TEST(M8perfTest, CheckFailsOnBreaches) {
                           budgets, "--baseline", Data("gbench/base.json")});
   EXPECT_EQ(breach.status, kExitFailed);
   EXPECT_THAT(breach.out, HasSubstr("max_change 5%"));
+  // The rise that breached is an improvement once p99_ns is higher-is-better.
+  Result reversed = M8perf({"check", Data("gbench/new.json"), "--budgets",
+                            budgets, "--baseline", Data("gbench/base.json"),
+                            "--direction", "p99_ns=higher"});
+  EXPECT_EQ(reversed.status, kExitOk) << reversed.out;
+  EXPECT_EQ(M8perf({"check", Data("gbench/new.json"), "--budgets", budgets,
+                    "--baseline", Data("gbench/base.json"), "--direction",
+                    "p99_ns=up"})
+                .status,
+            kExitUsage);
   Result no_baseline =
       M8perf({"check", Data("gbench/new.json"), "--budgets", budgets});
   EXPECT_EQ(no_baseline.status, kExitUsage);
