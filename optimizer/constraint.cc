@@ -111,24 +111,41 @@ class Parser {
     return node;
   }
 
-  absl::StatusOr<NodePtr> ParseOr() {
-    absl::StatusOr<NodePtr> left = ParseAnd();
-    while (left.ok() && Accept("||")) {
-      absl::StatusOr<NodePtr> right = ParseAnd();
+  struct Operator {
+    absl::string_view token;
+    Op op;
+  };
+  using Level = absl::StatusOr<NodePtr> (Parser::*)();
+
+  // One precedence level of left-associative binary operators, whose
+  // operands are parsed by `next` (the level above).
+  absl::StatusOr<NodePtr> ParseBinary(absl::Span<const Operator> operators,
+                                      Level next) {
+    absl::StatusOr<NodePtr> left = (this->*next)();
+    while (left.ok()) {
+      const Operator* matched = nullptr;
+      for (const Operator& o : operators) {
+        if (Accept(o.token)) {
+          matched = &o;
+          break;
+        }
+      }
+      if (matched == nullptr) break;
+      absl::StatusOr<NodePtr> right = (this->*next)();
       if (!right.ok()) return right;
-      left = Combine(Op::kOr, *left, *right);
+      left = Combine(matched->op, *left, *right);
     }
     return left;
   }
 
+  absl::StatusOr<NodePtr> ParseOr() {
+    static constexpr Operator kOr[] = {{"||", Op::kOr}};
+    return ParseBinary(kOr, &Parser::ParseAnd);
+  }
+
   absl::StatusOr<NodePtr> ParseAnd() {
-    absl::StatusOr<NodePtr> left = ParseComparison();
-    while (left.ok() && Accept("&&")) {
-      absl::StatusOr<NodePtr> right = ParseComparison();
-      if (!right.ok()) return right;
-      left = Combine(Op::kAnd, *left, *right);
-    }
-    return left;
+    static constexpr Operator kAnd[] = {{"&&", Op::kAnd}};
+    return ParseBinary(kAnd, &Parser::ParseComparison);
   }
 
   absl::StatusOr<NodePtr> ParseComparison() {
@@ -154,41 +171,14 @@ class Parser {
   }
 
   absl::StatusOr<NodePtr> ParseSum() {
-    absl::StatusOr<NodePtr> left = ParseProduct();
-    while (left.ok()) {
-      Op op;
-      if (Accept("+")) {
-        op = Op::kAdd;
-      } else if (Accept("-")) {
-        op = Op::kSub;
-      } else {
-        break;
-      }
-      absl::StatusOr<NodePtr> right = ParseProduct();
-      if (!right.ok()) return right;
-      left = Combine(op, *left, *right);
-    }
-    return left;
+    static constexpr Operator kSum[] = {{"+", Op::kAdd}, {"-", Op::kSub}};
+    return ParseBinary(kSum, &Parser::ParseProduct);
   }
 
   absl::StatusOr<NodePtr> ParseProduct() {
-    absl::StatusOr<NodePtr> left = ParseUnary();
-    while (left.ok()) {
-      Op op;
-      if (Accept("*")) {
-        op = Op::kMul;
-      } else if (Accept("/")) {
-        op = Op::kDiv;
-      } else if (Accept("%")) {
-        op = Op::kMod;
-      } else {
-        break;
-      }
-      absl::StatusOr<NodePtr> right = ParseUnary();
-      if (!right.ok()) return right;
-      left = Combine(op, *left, *right);
-    }
-    return left;
+    static constexpr Operator kProduct[] = {
+        {"*", Op::kMul}, {"/", Op::kDiv}, {"%", Op::kMod}};
+    return ParseBinary(kProduct, &Parser::ParseUnary);
   }
 
   absl::StatusOr<NodePtr> ParseUnary() {
