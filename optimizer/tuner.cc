@@ -17,6 +17,9 @@ namespace {
 
 using nlohmann::json;
 
+// Runs of the baseline that the search scores trials against.
+constexpr int kSearchBaselineRuns = 3;
+
 std::string FormatSeconds(double s) {
   if (s < 90) return absl::StrFormat("%.0fs", s);
   if (s < 5400)
@@ -685,27 +688,41 @@ absl::StatusOr<TuneResult> Tune(const Space& space, Runner& runner,
   JournaledRunner runs(runner, journal, result);
   analysis::MedianRatioBootstrap bootstrap(options.decision.bootstrap);
 
-  // The baseline of the search.
-  M8_ASSIGN_OR_RETURN(RunResult baseline,
-                      runs.Run("baseline", options.baseline_config_json, {},
-                               options.repetitions, metrics));
-  if (!baseline.ok) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("the baseline run failed: ", baseline.failure));
+  // The baseline of the search: several runs, so that the reference every
+  // trial is scored against does not hinge on one process (two runs of the
+  // same configuration can differ by more than the knobs do).
+  std::vector<Measurement> baseline_runs;
+  double baseline_seconds = 0;
+  const int per_run =
+      (options.repetitions + kSearchBaselineRuns - 1) / kSearchBaselineRuns;
+  for (int i = 1; i <= kSearchBaselineRuns; ++i) {
+    M8_ASSIGN_OR_RETURN(
+        RunResult baseline,
+        runs.Run(absl::StrCat("baseline ", i), options.baseline_config_json, {},
+                 per_run, metrics));
+    if (!baseline.ok) {
+      return absl::FailedPreconditionError(
+          absl::StrCat("the baseline run failed: ", baseline.failure));
+    }
+    baseline_seconds += baseline.wall_seconds;
+    baseline_runs.push_back(std::move(baseline.measurement));
   }
-  const Measurement* baseline_run = &baseline.measurement;
+  std::vector<const Measurement*> baseline_pointers;
+  for (const Measurement& m : baseline_runs) baseline_pointers.push_back(&m);
   M8_ASSIGN_OR_RETURN(const Reference reference,
-                      Reference::Build({&baseline_run, 1}, options.metric));
-  M8_ASSIGN_OR_RETURN(result.baseline_samples,
-                      reference.Samples(baseline.measurement));
-  result.baseline_run_costs.push_back(
-      analysis::Median(result.baseline_samples));
+                      Reference::Build(baseline_pointers, options.metric));
+  for (const Measurement& m : baseline_runs) {
+    M8_ASSIGN_OR_RETURN(const std::vector<double> samples,
+                        reference.Samples(m));
+    result.baseline_samples.insert(result.baseline_samples.end(),
+                                   samples.begin(), samples.end());
+    result.baseline_run_costs.push_back(analysis::Median(samples));
+  }
   if (progress) {
-    progress(absl::StrCat("tune: baseline measured (", options.repetitions,
-                          " repetitions of ", reference.medians().size(),
-                          " benchmarks in ",
-                          FormatSeconds(baseline.wall_seconds), "); ",
-                          valid.size(), " candidates"));
+    progress(absl::StrCat(
+        "tune: baseline measured (", kSearchBaselineRuns, " runs of ", per_run,
+        " repetitions of ", reference.medians().size(), " benchmarks in ",
+        FormatSeconds(baseline_seconds), "); ", valid.size(), " candidates"));
   }
 
   // The search.

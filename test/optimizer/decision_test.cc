@@ -160,7 +160,7 @@ TEST(DecisionTest, ABaselineThatMovesIsReportedAsDrift) {
 
 TEST(DecisionTest, AResumedTuneReplaysItsJournalAndEndsTheSame) {
   const Space space = MakeSpace(
-      R"({"knobs": [{"name": "speed", "values": [1, 0.97, 0.9]},
+      R"({"knobs": [{"name": "speed", "values": [1, 0.97, 0.8]},
                     {"name": "label", "values": [1, 2]}]})");
   const TuneIdentity identity{"sim", 1, 2, "Sim/", space.canonical(), "x"};
   const std::string dir = ::testing::TempDir();
@@ -187,7 +187,9 @@ TEST(DecisionTest, AResumedTuneReplaysItsJournalAndEndsTheSame) {
   out.close();
 
   // The resumed tune's runner draws other numbers: had it rerun anything
-  // the journal holds, the samples would differ.
+  // the journal holds, the samples would differ. The best candidate (20%
+  // faster) stands far enough above the noise that the rest of the tune
+  // ends the same way with either runner's draws.
   SimulatedRunner second(SimulationModel{}, 4242);
   absl::StatusOr<Journal> resumed = Journal::Resume(cut, identity);
   ASSERT_TRUE(resumed.ok()) << resumed.status();
@@ -197,13 +199,16 @@ TEST(DecisionTest, AResumedTuneReplaysItsJournalAndEndsTheSame) {
   EXPECT_EQ(second.runs(), whole->runs - 5);
   EXPECT_EQ(again->runs, whole->runs);
   ASSERT_EQ(again->trials.size(), whole->trials.size());
-  for (size_t i = 0; i < 4 && i < whole->trials.size(); ++i) {
+  // The five runs before the kill: the three baseline runs and two trials.
+  for (size_t i = 0; i < 2; ++i) {
     // Trials recorded before the kill are the same to the last bit.
     EXPECT_EQ(again->trials[i].samples, whole->trials[i].samples) << i;
   }
   EXPECT_EQ(again->decision, whole->decision);
   ASSERT_NE(again->accepted(), nullptr);
-  EXPECT_EQ(again->accepted()->config, whole->accepted()->config);
+  // The 20% faster speed either way (label, which does nothing, may differ).
+  EXPECT_EQ(again->accepted()->config[0], whole->accepted()->config[0]);
+  EXPECT_EQ(again->accepted()->config[0], KnobValue::Number(0.8));
 }
 
 TEST(DecisionTest, AJournalOfAnotherSequenceIsRefused) {
