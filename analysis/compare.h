@@ -3,7 +3,7 @@
 // new/base with a bootstrap confidence interval, the Mann-Whitney p-value,
 // outlier counts and a verdict; plus geometric means of the ratios.
 //
-// Methods and defaults follow shared/design/statistics.md. Compare() is a pure
+// Methods and defaults follow analysis/README.md. Compare() is a pure
 // function of its inputs (fixed-seed bootstrap), safe to call from several
 // threads at once.
 

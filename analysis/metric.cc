@@ -10,7 +10,7 @@
 namespace m8::analysis {
 namespace {
 
-// Resource names from architecture.md that carry no unit suffix.
+// Resource counter names (the suite's conventions) that carry no unit suffix.
 constexpr std::array<absl::string_view, 6> kResourceNames = {
     "minor_faults",    "major_faults",    "ctx_voluntary",
     "ctx_involuntary", "allocs_per_iter", "net_heap_growth"};

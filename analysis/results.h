@@ -72,7 +72,7 @@ struct BigOFit {
 };
 
 // MemoryManager results (iteration entries only). Google Benchmark 1.7.1
-// reports garbage here for all but the last repetition (gbench-notes.md), so
+// reports garbage here for all but the last repetition (a known 1.7.1 bug), so
 // compare ignores these unless asked for by name.
 struct MemoryStats {
   std::optional<double> allocs_per_iter;

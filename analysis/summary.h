@@ -1,7 +1,7 @@
 // A short per-benchmark summary of one results file (m8perf summary), and
 // target ratios: the ratio of two benchmarks' medians of one metric (or of a
 // benchmark and a constant) against a bound. The main job uses it to print
-// architecture.md's targets after a benchmark run.
+// architecture targets (analysis/targets/architecture.json) after a run.
 //
 // Targets files are JSON (comments allowed):
 //

@@ -1,4 +1,4 @@
-// GridOptions: every knob of a Grid, with the defaults of grid-model.md.
+// GridOptions: every knob of a Grid, with the Mem|8 model's defaults.
 //
 // Options are fixed when a grid is built. Fields are grouped like leveldb's
 // Options: those that change results, then those that change only speed and

@@ -1,5 +1,5 @@
 // FailureDetector: decides, one measurement window at a time, whether the
-// system under load has failed (statistics.md, "Breaking point"). It trips
+// system under load has failed (the breaking-point rule). It trips
 // on the first window where
 //   memory      the grid reported ResourceExhausted, or the resident set
 //               reached the RSS budget;
