@@ -4,6 +4,7 @@
 #include <cctype>
 #include <cmath>
 #include <cstdlib>
+#include <optional>
 #include <variant>
 
 #include "absl/strings/str_cat.h"
@@ -279,6 +280,28 @@ class Parser {
 
 using Value = std::variant<bool, double, std::string>;
 
+// The comparisons, the same for numbers and strings; nullopt for any other
+// operator.
+template <typename T>
+std::optional<bool> Compare(Op op, const T& a, const T& b) {
+  switch (op) {
+    case Op::kEq:
+      return a == b;
+    case Op::kNe:
+      return a != b;
+    case Op::kLt:
+      return a < b;
+    case Op::kLe:
+      return a <= b;
+    case Op::kGt:
+      return a > b;
+    case Op::kGe:
+      return a >= b;
+    default:
+      return std::nullopt;
+  }
+}
+
 absl::Status EvalError(absl::string_view text, absl::string_view what) {
   return absl::InvalidArgumentError(
       absl::StrCat("constraint '", text, "': ", what));
@@ -334,40 +357,16 @@ absl::StatusOr<Value> Eval(const Node& n, absl::Span<const KnobValue> values,
                      "number and a string, or a condition)");
   }
   if (std::holds_alternative<std::string>(*left)) {
-    const std::string& a = std::get<std::string>(*left);
-    const std::string& b = std::get<std::string>(*right);
-    switch (n.op) {
-      case Op::kEq:
-        return Value(a == b);
-      case Op::kNe:
-        return Value(a != b);
-      case Op::kLt:
-        return Value(a < b);
-      case Op::kLe:
-        return Value(a <= b);
-      case Op::kGt:
-        return Value(a > b);
-      case Op::kGe:
-        return Value(a >= b);
-      default:
-        return EvalError(text, "arithmetic on a string");
+    if (std::optional<bool> r = Compare(n.op, std::get<std::string>(*left),
+                                        std::get<std::string>(*right))) {
+      return Value(*r);
     }
+    return EvalError(text, "arithmetic on a string");
   }
   const double a = std::get<double>(*left);
   const double b = std::get<double>(*right);
+  if (std::optional<bool> r = Compare(n.op, a, b)) return Value(*r);
   switch (n.op) {
-    case Op::kEq:
-      return Value(a == b);
-    case Op::kNe:
-      return Value(a != b);
-    case Op::kLt:
-      return Value(a < b);
-    case Op::kLe:
-      return Value(a <= b);
-    case Op::kGt:
-      return Value(a > b);
-    case Op::kGe:
-      return Value(a >= b);
     case Op::kAdd:
       return Value(a + b);
     case Op::kSub:
