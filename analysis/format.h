@@ -103,6 +103,13 @@ class JsonWriter {
   JsonWriter& Field(absl::string_view key, bool value) {
     return Key(key).Bool(value);
   }
+  // Key followed by an array of strings.
+  JsonWriter& Field(absl::string_view key,
+                    const std::vector<std::string>& values) {
+    Key(key).BeginArray();
+    for (const std::string& v : values) String(v);
+    return EndArray();
+  }
 
  private:
   void BeforeValue();

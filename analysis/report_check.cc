@@ -140,9 +140,7 @@ std::string ToJson(const CheckReport& report) {
         .EndObject();
   }
   json.EndArray();
-  json.Key("warnings").BeginArray();
-  for (const std::string& w : report.warnings) json.String(w);
-  json.EndArray().EndObject();
+  json.Field("warnings", report.warnings).EndObject();
   out += '\n';
   return out;
 }

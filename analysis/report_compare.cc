@@ -373,19 +373,11 @@ std::string ToJson(const CompareReport& report) {
     json.Field(VerdictName(verdict), report.Count(verdict));
   }
   json.EndObject();
-  json.Key("only_in_base").BeginArray();
-  for (const std::string& name : report.only_in_base) json.String(name);
-  json.EndArray();
-  json.Key("only_in_new").BeginArray();
-  for (const std::string& name : report.only_in_contender) json.String(name);
-  json.EndArray();
-  json.Key("warnings").BeginArray();
-  for (const std::string& w : AllWarnings(report)) json.String(w);
-  json.EndArray();
-  json.Key("context_differences").BeginArray();
-  for (const std::string& d : report.context_differences) json.String(d);
-  json.EndArray();
-  json.EndObject();
+  json.Field("only_in_base", report.only_in_base)
+      .Field("only_in_new", report.only_in_contender)
+      .Field("warnings", AllWarnings(report))
+      .Field("context_differences", report.context_differences)
+      .EndObject();
   out += '\n';
   return out;
 }

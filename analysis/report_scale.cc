@@ -121,14 +121,10 @@ std::string ToJson(const ScaleReport& report) {
           .Field("peak_throughput", sweep.fit->peak_throughput)
           .Field("r_squared", sweep.fit->r_squared);
     }
-    json.Key("warnings").BeginArray();
-    for (const std::string& w : sweep.warnings) json.String(w);
-    json.EndArray().EndObject();
+    json.Field("warnings", sweep.warnings).EndObject();
   }
   json.EndArray();
-  json.Key("warnings").BeginArray();
-  for (const std::string& w : report.warnings) json.String(w);
-  json.EndArray().EndObject();
+  json.Field("warnings", report.warnings).EndObject();
   out += '\n';
   return out;
 }

@@ -189,9 +189,7 @@ std::string ToJson(const SummaryReport& report) {
     json.EndObject();
   }
   json.EndArray();
-  json.Key("warnings").BeginArray();
-  for (const std::string& w : report.warnings) json.String(w);
-  json.EndArray().EndObject();
+  json.Field("warnings", report.warnings).EndObject();
   out += '\n';
   return out;
 }

@@ -138,12 +138,9 @@ std::string ToJson(const TrendReport& report) {
     json.EndArray().EndObject();
   }
   json.EndArray();
-  json.Key("warnings").BeginArray();
-  for (const std::string& w : AllWarnings(report)) json.String(w);
-  json.EndArray();
-  json.Key("context_differences").BeginArray();
-  for (const std::string& d : report.context_differences) json.String(d);
-  json.EndArray().EndObject();
+  json.Field("warnings", AllWarnings(report))
+      .Field("context_differences", report.context_differences)
+      .EndObject();
   out += '\n';
   return out;
 }
