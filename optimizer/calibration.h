@@ -16,7 +16,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
-#include "analysis/noise.h"
+#include "analysis/stats/noise.h"
 #include "optimizer/runner.h"
 #include "optimizer/tuner.h"
 

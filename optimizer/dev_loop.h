@@ -23,9 +23,9 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
-#include "analysis/compare.h"
-#include "analysis/noise.h"
-#include "analysis/results.h"
+#include "analysis/judge/compare.h"
+#include "analysis/read/results.h"
+#include "analysis/stats/noise.h"
 
 namespace m8::optimizer {
 

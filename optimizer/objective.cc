@@ -4,7 +4,7 @@
 #include <cmath>
 
 #include "absl/strings/str_cat.h"
-#include "analysis/statistics.h"
+#include "analysis/stats/statistics.h"
 
 namespace m8::optimizer {
 namespace {

@@ -29,9 +29,9 @@
 
 #include "absl/status/statusor.h"
 #include "absl/types/span.h"
-#include "analysis/bootstrap.h"
-#include "analysis/compare.h"
-#include "analysis/metric.h"
+#include "analysis/judge/compare.h"
+#include "analysis/read/metric.h"
+#include "analysis/stats/bootstrap.h"
 #include "optimizer/runner.h"
 
 namespace m8::optimizer {

@@ -11,8 +11,8 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
-#include "analysis/reader.h"
-#include "analysis/samples.h"
+#include "analysis/read/reader.h"
+#include "analysis/read/samples.h"
 #include "optimizer/process.h"
 
 namespace m8::optimizer {

@@ -21,7 +21,7 @@
 #include <vector>
 
 #include "absl/time/time.h"
-#include "analysis/results.h"
+#include "analysis/read/results.h"
 #include "optimizer/runner.h"
 
 namespace m8::optimizer {

@@ -7,7 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
-#include "analysis/statistics.h"
+#include "analysis/stats/statistics.h"
 #include "boost/math/distributions/students_t.hpp"
 #include "nlohmann/json.hpp"
 

@@ -7,12 +7,12 @@
 #include <string>
 
 #include "absl/strings/string_view.h"
-#include "analysis/compare.h"
-#include "analysis/reader.h"
-#include "analysis/report_json.h"
-#include "analysis/scale.h"
-#include "analysis/summary.h"
-#include "analysis/trend.h"
+#include "analysis/judge/compare.h"
+#include "analysis/judge/scale.h"
+#include "analysis/judge/summary.h"
+#include "analysis/judge/trend.h"
+#include "analysis/read/reader.h"
+#include "analysis/report/json.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace m8::analysis;

@@ -1,11 +1,11 @@
-#include "analysis/bootstrap.h"
+#include "analysis/stats/bootstrap.h"
 
 #include <algorithm>
 #include <cmath>
 #include <vector>
 
-#include "analysis/random.h"
-#include "analysis/statistics.h"
+#include "analysis/stats/random.h"
+#include "analysis/stats/statistics.h"
 #include "gtest/gtest.h"
 
 namespace m8::analysis {

@@ -1,9 +1,9 @@
-#include "analysis/budgets.h"
+#include "analysis/judge/budgets.h"
 
 #include <string>
 
-#include "analysis/quantity.h"
-#include "analysis/reader.h"
+#include "analysis/judge/quantity.h"
+#include "analysis/read/reader.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "test/analysis/test_data.h"

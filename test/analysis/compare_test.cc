@@ -1,4 +1,4 @@
-#include "analysis/compare.h"
+#include "analysis/judge/compare.h"
 
 #include <cmath>
 #include <cstdio>
@@ -9,7 +9,7 @@
 #include <utility>
 
 #include "absl/strings/match.h"
-#include "analysis/reader.h"
+#include "analysis/read/reader.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"

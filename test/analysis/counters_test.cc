@@ -7,11 +7,11 @@
 #include <string>
 #include <vector>
 
-#include "analysis/budgets.h"
-#include "analysis/compare.h"
-#include "analysis/metric.h"
-#include "analysis/reader.h"
-#include "analysis/trend.h"
+#include "analysis/judge/budgets.h"
+#include "analysis/judge/compare.h"
+#include "analysis/judge/trend.h"
+#include "analysis/read/metric.h"
+#include "analysis/read/reader.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"

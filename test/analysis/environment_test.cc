@@ -1,7 +1,7 @@
 // Environment warnings and context differences on crafted contexts: each
 // threshold at its limit (no warning) and just beyond it (a warning).
 
-#include "analysis/environment.h"
+#include "analysis/judge/environment.h"
 
 #include <string>
 #include <vector>

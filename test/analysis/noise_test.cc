@@ -1,6 +1,6 @@
 // analysis/noise.h against values worked out by hand.
 
-#include "analysis/noise.h"
+#include "analysis/stats/noise.h"
 
 #include <cmath>
 
@@ -16,8 +16,8 @@ constexpr double kZSum = 1.959963985 + 0.841621234;
 TEST(NoiseTest, EstimatesWithinAndBetweenRuns) {
   // Run 1: median 100, absolute deviations 2 1 0 1 2 (MAD 1), sd sqrt(2.5).
   // Run 2: the same shape around 110.
-  const NoiseEstimate n = EstimateNoise(
-      {{98, 99, 100, 101, 102}, {108, 109, 110, 111, 112}});
+  const NoiseEstimate n =
+      EstimateNoise({{98, 99, 100, 101, 102}, {108, 109, 110, 111, 112}});
   EXPECT_EQ(n.runs, 2);
   EXPECT_EQ(n.repetitions, 5);
   const double sd = std::sqrt(2.5);
@@ -29,8 +29,8 @@ TEST(NoiseTest, EstimatesWithinAndBetweenRuns) {
   EXPECT_NEAR(n.between_cv, 5 * std::sqrt(2.0) / 105, 1e-12);
   EXPECT_NEAR(n.drift, 0.1, 1e-12);
   const double sampling = kHalfPi * n.within_sigma * n.within_sigma / 5;
-  EXPECT_NEAR(n.run_sigma,
-              std::sqrt(n.between_cv * n.between_cv - sampling), 1e-12);
+  EXPECT_NEAR(n.run_sigma, std::sqrt(n.between_cv * n.between_cv - sampling),
+              1e-12);
 }
 
 TEST(NoiseTest, RunsThatAgreeHaveNoRunToRunNoise) {
@@ -46,8 +46,8 @@ TEST(NoiseTest, DetectableChangeFromTheModel) {
   n.within_sigma = 0.01;
   n.run_sigma = 0;
   // kZSum * sqrt(2 * (pi/2) * 1e-4 / 9) = 0.016552...
-  EXPECT_NEAR(DetectableChange(n, 9),
-              kZSum * std::sqrt(2 * kHalfPi * 1e-4 / 9), 1e-9);
+  EXPECT_NEAR(DetectableChange(n, 9), kZSum * std::sqrt(2 * kHalfPi * 1e-4 / 9),
+              1e-9);
   EXPECT_NEAR(DetectableChange(n, 9), 0.016552, 1e-5);
   // Never below the noise band.
   n.within_sigma = 1e-6;

@@ -1,11 +1,11 @@
-#include "analysis/reader.h"
+#include "analysis/read/reader.h"
 
 #include <cmath>
 #include <fstream>
 #include <string>
 
-#include "analysis/nonfinite.h"
-#include "analysis/samples.h"
+#include "analysis/read/nonfinite.h"
+#include "analysis/read/samples.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "test/analysis/test_data.h"
@@ -245,9 +245,10 @@ TEST(ReaderTest, LargeFilesReadTheSameAsText) {
   std::string text = R"({"context": {}, "benchmarks": [)";
   for (int i = 0; text.size() < (size_t{17} << 20); ++i) {
     if (i > 0) text += ",";
-    text += R"({"name": "BM_Large/)" + std::to_string(i) +
-            R"(", "run_type": "iteration", "real_time": 1.5, "cpu_time": 2.5, )"
-            R"("time_unit": "us", "nan_counter": NaN, "inf_counter": -Infinity})";
+    text +=
+        R"({"name": "BM_Large/)" + std::to_string(i) +
+        R"(", "run_type": "iteration", "real_time": 1.5, "cpu_time": 2.5, )"
+        R"("time_unit": "us", "nan_counter": NaN, "inf_counter": -Infinity})";
   }
   text += "]}\n";
   // Pad to a last page holding 100 bytes (mapped) and 4080 (copied).

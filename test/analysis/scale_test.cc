@@ -1,12 +1,12 @@
-#include "analysis/scale.h"
+#include "analysis/judge/scale.h"
 
 #include <cmath>
 #include <string>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "analysis/reader.h"
-#include "analysis/usl.h"
+#include "analysis/read/reader.h"
+#include "analysis/stats/usl.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 

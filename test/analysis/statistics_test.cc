@@ -1,4 +1,4 @@
-#include "analysis/statistics.h"
+#include "analysis/stats/statistics.h"
 
 #include <cmath>
 #include <vector>

@@ -1,9 +1,9 @@
-#include "analysis/summary.h"
+#include "analysis/judge/summary.h"
 
 #include <cmath>
 #include <string>
 
-#include "analysis/reader.h"
+#include "analysis/read/reader.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "test/analysis/test_data.h"

@@ -1,12 +1,12 @@
-#include "analysis/trend.h"
+#include "analysis/judge/trend.h"
 
 #include <cmath>
 #include <string>
 #include <vector>
 
-#include "analysis/change_points.h"
-#include "analysis/random.h"
-#include "analysis/reader.h"
+#include "analysis/read/reader.h"
+#include "analysis/stats/change_points.h"
+#include "analysis/stats/random.h"
 #include "gtest/gtest.h"
 #include "test/analysis/test_data.h"
 

@@ -4,9 +4,9 @@
 #include <string>
 #include <vector>
 
-#include "analysis/budgets.h"
-#include "analysis/environment.h"
-#include "analysis/reader.h"
+#include "analysis/judge/budgets.h"
+#include "analysis/judge/environment.h"
+#include "analysis/read/reader.h"
 #include "tools/m8perf/command.h"
 
 namespace m8::perf {

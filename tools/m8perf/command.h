@@ -12,10 +12,10 @@
 #include "CLI/CLI.hpp"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
-#include "analysis/metric.h"
-#include "analysis/report_console.h"
-#include "analysis/report_json.h"
-#include "analysis/report_markdown.h"
+#include "analysis/read/metric.h"
+#include "analysis/report/console.h"
+#include "analysis/report/json.h"
+#include "analysis/report/markdown.h"
 #include "tools/m8perf/m8perf.h"
 
 namespace m8::perf {

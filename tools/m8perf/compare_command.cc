@@ -6,9 +6,9 @@
 #include <vector>
 
 #include "absl/strings/str_split.h"
-#include "analysis/compare.h"
-#include "analysis/environment.h"
-#include "analysis/reader.h"
+#include "analysis/judge/compare.h"
+#include "analysis/judge/environment.h"
+#include "analysis/read/reader.h"
 #include "tools/m8perf/command.h"
 
 namespace m8::perf {

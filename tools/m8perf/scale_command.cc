@@ -3,9 +3,9 @@
 #include <memory>
 #include <string>
 
-#include "analysis/environment.h"
-#include "analysis/reader.h"
-#include "analysis/scale.h"
+#include "analysis/judge/environment.h"
+#include "analysis/judge/scale.h"
+#include "analysis/read/reader.h"
 #include "tools/m8perf/command.h"
 
 namespace m8::perf {

@@ -4,9 +4,9 @@
 #include <string>
 #include <vector>
 
-#include "analysis/parallel.h"
-#include "analysis/reader.h"
-#include "analysis/trend.h"
+#include "analysis/judge/trend.h"
+#include "analysis/read/reader.h"
+#include "analysis/stats/parallel.h"
 #include "tools/m8perf/command.h"
 
 namespace m8::perf {
