@@ -347,9 +347,10 @@ absl::Status ParseContext(const std::string& source, dom::element value,
   return absl::OkStatus();
 }
 
-// Reads the counter declarations of the m8.counters context key (metric.h).
-// Files from older m8bench versions hold a sentence there, not a JSON
-// object: those declare nothing.
+}  // namespace
+
+// Files from older m8bench versions hold a sentence under m8.counters, not a
+// JSON object: those declare nothing.
 absl::Status ParseCounterCatalogue(const std::string& source,
                                    Context* context) {
   const std::string* text = context->FindExtra(kCountersContextKey);
@@ -365,6 +366,8 @@ absl::Status ParseCounterCatalogue(const std::string& source,
   context->counters = *std::move(catalogue);
   return absl::OkStatus();
 }
+
+namespace {
 
 // ---- Benchmark entries -----------------------------------------------------
 

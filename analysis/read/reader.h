@@ -39,6 +39,13 @@ absl::StatusOr<ResultsFile> ParseResults(absl::string_view json,
 absl::StatusOr<ResultsFile> ReadResultsFile(const std::string& path,
                                             const ReadOptions& options = {});
 
+// Sets context->counters from the context's m8.counters key (metric.h), as
+// reading a file does; for contexts built elsewhere, such as a run read back
+// from the history. Errors (InvalidArgument, naming `source`): a malformed
+// declaration.
+absl::Status ParseCounterCatalogue(const std::string& source,
+                                   Context* context);
+
 // Reads several files on up to `threads` threads (0: one per core). Returns
 // the files in the order given, or the error of the first bad one in that
 // order.
