@@ -65,7 +65,9 @@ struct Worker {
   MedianRatioBootstrap bootstrap;
   std::vector<double> base_values;
   std::vector<double> contender_values;
+  std::vector<double> differences;  // HodgesLehmannRatio's scratch
   absl::flat_hash_map<uint64_t, double> smallest_pvalue;  // by (n1, n2)
+  absl::flat_hash_map<uint64_t, int64_t> trim;             // by (n1, n2)
 };
 
 // "errored in new: <message>", for a side whose entries failed.
@@ -199,6 +201,8 @@ class Comparer {
     c.metric = MetricFor(name);
     c.ratio = kNaN;
     c.ci = Interval{kNaN, kNaN};
+    c.shift = kNaN;
+    c.median_ci = Interval{kNaN, kNaN};
     c.pvalue = kNaN;
     std::vector<double>& base_values = worker.base_values;
     std::vector<double>& contender_values = worker.contender_values;
@@ -252,7 +256,16 @@ class Comparer {
     c.method = test.method;
     if (AllNonNegative(base_values) && AllNonNegative(contender_values) &&
         base_values.size() <= 65535 && contender_values.size() <= 65535) {
-      c.ci = worker.bootstrap.RatioInterval(base_values, contender_values);
+      c.median_ci =
+          worker.bootstrap.RatioInterval(base_values, contender_values);
+    }
+    if (base_values.front() > 0 && contender_values.front() > 0) {
+      const RatioShift shift =
+          HodgesLehmannRatio(base_values, contender_values,
+                             Trim(c.base.n, c.contender.n, worker),
+                             &worker.differences);
+      c.shift = shift.ratio;
+      c.ci = shift.ci;
     }
     const double smallest = SmallestPValue(c.base.n, c.contender.n, worker);
     if (smallest >= options_.alpha) {
@@ -275,6 +288,13 @@ class Comparer {
   static void FillSummary(std::vector<double>& values, SampleSummary* out) {
     std::sort(values.begin(), values.end());
     *out = Summarize(values);
+  }
+
+  int64_t Trim(int n1, int n2, Worker& worker) const {
+    const uint64_t key = static_cast<uint64_t>(n1) << 32 | n2;
+    auto [it, inserted] = worker.trim.try_emplace(key, 0);
+    if (inserted) it->second = MannWhitneyTrim(n1, n2, options_.alpha);
+    return it->second;
   }
 
   static double SmallestPValue(int n1, int n2, Worker& worker) {
@@ -363,7 +383,7 @@ absl::StatusOr<CompareReport> Compare(const ResultsFile& base,
   report.contender_source = contender.source();
   report.alpha = options.alpha;
   report.noise = options.noise;
-  report.confidence = options.bootstrap.confidence;
+  report.confidence = 1 - options.alpha;  // the verdict's interval
 
   std::vector<Pairing> pairings;
   if (options.include_aggregates) {

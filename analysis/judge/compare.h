@@ -1,6 +1,7 @@
 // Comparing two results files benchmark by benchmark (m8perf compare): for
 // each benchmark present in both, and each metric, the medians, the ratio
-// new/base with a bootstrap confidence interval, the Mann-Whitney p-value,
+// new/base of the medians, the confidence interval of the ratio that matches
+// the Mann-Whitney test (Hodges-Lehmann/Moses, stats/shift.h), the p-value,
 // outlier counts and a verdict; plus geometric means of the ratios.
 //
 // Methods and defaults follow analysis/README.md. Compare() is a pure
@@ -19,6 +20,7 @@
 #include "analysis/read/metric.h"
 #include "analysis/read/results.h"
 #include "analysis/stats/bootstrap.h"
+#include "analysis/stats/shift.h"
 #include "analysis/stats/statistics.h"
 
 namespace m8::analysis {
@@ -60,6 +62,9 @@ struct CompareOptions {
   // Relative change inside which a significant difference still counts as
   // unchanged (0.01: the CI must clear 0.99..1.01).
   double noise = 0.01;
+  // The interval the verdict uses is at level 1 - alpha; the bootstrap
+  // interval of the ratio of medians (reported beside it) at
+  // bootstrap.confidence.
   BootstrapOptions bootstrap;
 
   // ---- Performance only.
@@ -73,8 +78,15 @@ struct Comparison {
   Metric metric;
   SampleSummary base;  // n == 0 when that side has no usable value
   SampleSummary contender;
-  double ratio;   // contender median / base median (NaN: undefined)
-  Interval ci;    // bootstrap CI of the ratio (NaN when undefined)
+  double ratio;  // contender median / base median (NaN: undefined)
+  // The interval the verdict uses: the ratios new/base that the two-sided
+  // Mann-Whitney test at alpha does not reject (Moses), around `shift`, the
+  // Hodges-Lehmann ratio (median of the pairwise ratios). NaN when undefined
+  // (negative values, or too few repetitions for an interval).
+  Interval ci;
+  double shift;
+  // Percentile-bootstrap interval of `ratio` (reported, not decided on).
+  Interval median_ci;
   double pvalue;  // two-sided Mann-Whitney (NaN when not computed)
   MannWhitneyMethod method = MannWhitneyMethod::kAsymptotic;
   Verdict verdict = Verdict::kUnknown;

@@ -57,7 +57,7 @@ std::string VerdictCounts(const CompareReport& report) {
 
 std::string Settings(const CompareReport& report) {
   return absl::StrFormat(
-      "alpha %s, noise band ±%s%%, %s%% bootstrap CI of the median ratio",
+      "alpha %s, noise band ±%s%%, %s%% CI of the ratio (Hodges-Lehmann)",
       FormatDouble(report.alpha), FormatDouble(report.noise * 100),
       FormatDouble(report.confidence * 100));
 }
@@ -332,6 +332,9 @@ std::string ToJson(const CompareReport& report) {
         .Field("ratio", c.ratio)
         .Field("ci_low", c.ci.low)
         .Field("ci_high", c.ci.high)
+        .Field("shift", c.shift)
+        .Field("median_ci_low", c.median_ci.low)
+        .Field("median_ci_high", c.median_ci.high)
         .Field("pvalue", c.pvalue)
         .Field("verdict", VerdictName(c.verdict))
         .Field("base_n", c.base.n)

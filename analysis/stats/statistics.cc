@@ -216,6 +216,41 @@ double SmallestMannWhitneyPValue(int n1, int n2) {
   return MannWhitneyU(x, y).pvalue;
 }
 
+int64_t MannWhitneyTrim(int64_t n1, int64_t n2, double alpha) {
+  if (n1 <= 0 || n2 <= 0 || !(alpha > 0 && alpha < 1)) return 0;
+  const int64_t pairs = n1 * n2;
+  if (pairs <= 10000) {
+    // Counts of U = 0..pairs/2 from the generating function (as in
+    // MannWhitneyCdf), then the largest c with P(U <= c - 1) <= alpha / 2.
+    // U is symmetric about pairs / 2, so c never passes it.
+    const int64_t half = pairs / 2;
+    const int64_t m = std::min(n1, n2);
+    const int64_t n = std::max(n1, n2);
+    std::vector<long double> counts(static_cast<size_t>(half) + 1, 0.0L);
+    counts[0] = 1;
+    for (int64_t i = 1; i <= m; ++i) {
+      for (int64_t k = half; k >= n + i; --k) counts[k] -= counts[k - n - i];
+      for (int64_t k = i; k <= half; ++k) counts[k] += counts[k - i];
+    }
+    const long double limit =
+        static_cast<long double>(alpha) / 2 *
+        Binomial(static_cast<int>(n1 + n2), static_cast<int>(m));
+    long double cumulative = 0;
+    int64_t c = 0;
+    while (c <= half && cumulative + counts[c] <= limit) {
+      cumulative += counts[c];
+      ++c;
+    }
+    return c;
+  }
+  const double mean = static_cast<double>(pairs) / 2;
+  const double sd = std::sqrt(static_cast<double>(pairs) *
+                              static_cast<double>(n1 + n2 + 1) / 12);
+  const double z = boost::math::quantile(
+      boost::math::normal_distribution<double, FastPolicy>(), 1 - alpha / 2);
+  return std::max<int64_t>(0, static_cast<int64_t>(std::floor(mean - z * sd)));
+}
+
 TTestResult StudentTTest(double mean1, double sd1, int64_t n1, double mean2,
                          double sd2, int64_t n2) {
   TTestResult result;

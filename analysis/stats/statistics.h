@@ -91,6 +91,16 @@ MannWhitneyResult MannWhitneyU(absl::Span<const double> x,
 // values per side it is 0.1.
 double SmallestMannWhitneyPValue(int n1, int n2);
 
+// The number of pairwise differences cut from each end of the distribution-
+// free confidence interval of a location shift that matches the two-sided
+// Mann-Whitney test at `alpha` (Moses): the largest c with
+// P(U < c) <= alpha / 2 under the null hypothesis, for samples of n1 and n2
+// distinct values. The interval is then [D(c), D(n1*n2 + 1 - c)] over the
+// sorted differences D(1..n1*n2) (1-based). Exact distribution of U while
+// n1 * n2 <= 10,000, the normal approximation beyond. 0 when the samples are
+// too small for any interval at that level.
+int64_t MannWhitneyTrim(int64_t n1, int64_t n2, double alpha);
+
 struct TTestResult {
   double t = 0;
   double pvalue = 1;

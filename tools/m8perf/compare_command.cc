@@ -71,7 +71,7 @@ Command CompareCommand() {
   return Command{
       "compare",
       "Compare two results files benchmark by benchmark (real_time, cpu_time "
-      "and every counter): medians, ratio with bootstrap CI, Mann-Whitney "
+      "and every counter): medians, ratio with its CI, Mann-Whitney "
       "p-value, verdict.",
       [](CLI::App& app) -> Action {
         auto args = std::make_shared<CompareArgs>();
@@ -108,8 +108,11 @@ Command CompareCommand() {
                        "Bootstrap resamples per side")
             ->check(CLI::Range(100, 10000000))
             ->capture_default_str();
-        app.add_option("--confidence", args->options.bootstrap.confidence,
-                       "Confidence level of the ratio interval")
+        app.add_option(
+               "--confidence", args->options.bootstrap.confidence,
+               "Confidence level of the bootstrap interval of the ratio of "
+               "medians (JSON median_ci_low/high; the verdict's "
+               "interval is at 1 - alpha)")
             ->check(CLI::Range(0.5, 0.9999))
             ->capture_default_str();
         app.add_option("--seed", args->options.bootstrap.seed, "Bootstrap seed")
