@@ -39,11 +39,23 @@ bool BetterHit(const ResonanceHit& a, const ResonanceHit& b) {
 }  // namespace
 
 absl::Status ConcurrentGridOptions::Validate() const {
-  if (shard_count < 1 || shard_count > 4096) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "shard_count = ", shard_count, " is out of range [1, 4096]"));
+  if (shard_count < 1 || shard_count > kMaxShards) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("grid option shard_count = ", shard_count,
+                     " is out of range [1, ", kMaxShards, "]"));
   }
-  return grid.Validate();
+  if (absl::Status s = grid.Validate(); !s.ok()) return s;
+  // Neither factor can overflow: both are bounded far below 2^32.
+  const size_t buckets =
+      shard_count * static_cast<size_t>(grid.frequency_buckets);
+  if (buckets > kMaxTotalFrequencyBuckets) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "grid options shard_count * frequency_buckets = ", shard_count, " * ",
+        grid.frequency_buckets, " = ", buckets, " is out of range [1, ",
+        kMaxTotalFrequencyBuckets,
+        "] (every shard has its own frequency index)"));
+  }
+  return absl::OkStatus();
 }
 
 ConcurrentGrid::ConcurrentGrid(ConcurrentGridOptions options)

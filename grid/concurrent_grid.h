@@ -38,12 +38,19 @@
 
 namespace m8 {
 
+inline constexpr size_t kMaxShards = 4096;
+// 4 Mi buckets over every shard: 192 MiB of bucket headers, written when the
+// grid is built (4096 shards of 2^20 buckets would be 200 GB).
+inline constexpr size_t kMaxTotalFrequencyBuckets = size_t{1} << 22;
+
 struct ConcurrentGridOptions {
   // Options of the whole grid; max_cells bounds the total over all shards.
   GridOptions grid;
   // Shards, each with its own lock: more shards, less contention between
   // writers, a little more work for queries that visit every shard
-  // (Resonance, Region, LayerScan, AdvanceTime). In [1, 4096].
+  // (Resonance, Region, LayerScan, AdvanceTime). In [1, kMaxShards]. Every
+  // shard has its own frequency index, so shard_count * frequency_buckets
+  // is at most kMaxTotalFrequencyBuckets.
   size_t shard_count = 16;
 
   absl::Status Validate() const;

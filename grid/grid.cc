@@ -590,7 +590,9 @@ absl::StatusOr<Grid> Grid::Load(const std::string& path) {
       [&](const SnapshotHeader& header) {
         grid.emplace(header.options);
         grid->SetNow(header.now);
-        grid->Reserve(header.cell_count);
+        // The count matches the file's size, but a sparse file can be huge
+        // and empty: reserve no more than an option could ask for.
+        grid->Reserve(std::min<uint64_t>(header.cell_count, kMaxExpectedCells));
         return absl::OkStatus();
       },
       [&](uint32_t key, const Wave& w) { return grid->Restore(key, w); });

@@ -1,16 +1,15 @@
 #include "grid/grid_config.h"
 
-#include <cerrno>
 #include <charconv>
 #include <cstdint>
-#include <cstring>
-#include <fstream>
-#include <sstream>
+#include <optional>
 #include <type_traits>
 #include <variant>
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "grid/internal/option_fields.h"
+#include "grid/internal/posix_file.h"
 #include "grid/option_table.h"
 #include "nlohmann/json.hpp"
 
@@ -158,15 +157,40 @@ absl::Status SetField(const OptionInfo& option, const nlohmann::json& v,
 
 absl::StatusOr<ConcurrentGridOptions> ParseGridConfig(
     absl::string_view json, absl::string_view source) {
+  // nlohmann keeps the last of two equal keys without a word: the parser
+  // callback sees every key, so that a repeated one is reported instead.
+  std::vector<absl::flat_hash_set<std::string>> open_objects;
+  std::optional<std::string> repeated;
+  const nlohmann::json::parser_callback_t find_repeated_keys =
+      [&](int /*depth*/, nlohmann::json::parse_event_t event,
+          nlohmann::json& parsed) {
+        using Event = nlohmann::json::parse_event_t;
+        if (event == Event::object_start) {
+          open_objects.emplace_back();
+        } else if (event == Event::object_end) {
+          open_objects.pop_back();
+        } else if (event == Event::key && !open_objects.empty()) {
+          std::string key = parsed.get<std::string>();
+          if (!open_objects.back().insert(key).second && !repeated) {
+            repeated = std::move(key);
+          }
+        }
+        return true;
+      };
   nlohmann::json doc;
   try {
-    doc = nlohmann::json::parse(json.begin(), json.end());
+    doc = nlohmann::json::parse(json.begin(), json.end(), find_repeated_keys);
   } catch (const nlohmann::json::parse_error& e) {
     return absl::InvalidArgumentError(
         absl::StrCat(source, ": malformed JSON: ", Problem(e)));
   } catch (const nlohmann::json::exception& e) {
     // A number beyond the range of a double (out_of_range.406).
     return absl::InvalidArgumentError(absl::StrCat(source, ": ", Problem(e)));
+  }
+  if (repeated) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(source, ": key '", *repeated,
+                     "' appears more than once (which one should win?)"));
   }
   if (!doc.is_object()) {
     return absl::InvalidArgumentError(absl::StrCat(
@@ -192,22 +216,27 @@ absl::StatusOr<ConcurrentGridOptions> ParseGridConfig(
 }
 
 absl::StatusOr<ConcurrentGridOptions> LoadGridConfig(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    const int error = errno;
-    const std::string message =
-        absl::StrCat(path, ": cannot read the config file: ",
-                     error != 0 ? std::strerror(error) : "unknown error");
-    return error == ENOENT ? absl::NotFoundError(message)
-                           : absl::PermissionDeniedError(message);
+  absl::StatusOr<internal::RegularFile> file =
+      internal::OpenRegularFile(path, path, "cannot open the config file");
+  if (!file.ok()) return file.status();
+  if (file->size > kMaxGridConfigBytes) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        path, ": the config file is ", file->size, " bytes, more than the ",
+        kMaxGridConfigBytes, " a config file may have"));
   }
-  std::ostringstream text;
-  text << in.rdbuf();
-  if (in.bad()) {
-    return absl::DataLossError(
-        absl::StrCat(path, ": read error on the config file"));
+  // One byte more than the cap: a file that grew since it was opened is
+  // still refused.
+  std::string text(kMaxGridConfigBytes + 1, '\0');
+  absl::StatusOr<size_t> n =
+      internal::ReadUpTo(file->fd.get(), text.data(), text.size(), path);
+  if (!n.ok()) return n.status();
+  if (*n > kMaxGridConfigBytes) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(path, ": the config file grew past the ",
+                     kMaxGridConfigBytes, " bytes a config file may have"));
   }
-  return ParseGridConfig(text.str(), path);
+  text.resize(*n);
+  return ParseGridConfig(text, path);
 }
 
 std::vector<std::pair<std::string, std::string>> DescribeGridOptions(

@@ -23,14 +23,25 @@ namespace m8 {
 
 // Parses a config document. `source` names it in errors ("FILE: ...").
 // Errors (InvalidArgument, one line, naming the source and the key): not a
-// JSON object, malformed JSON, an unknown key, a value of the wrong type, a
-// value out of range (GridOptions::Validate / ConcurrentGridOptions::Validate).
-// A number beyond the range of a double is an error naming only the source.
+// JSON object, malformed JSON, a key that appears twice in one object, an
+// unknown key, a value of the wrong type (a string such as "1" or
+// "Infinity" where a number belongs is one), a value out of range
+// (GridOptions::Validate / ConcurrentGridOptions::Validate). A number beyond
+// the range of a double is an error naming only the source.
 absl::StatusOr<ConcurrentGridOptions> ParseGridConfig(absl::string_view json,
                                                       absl::string_view source);
 
-// Reads and parses the config file at `path`; NotFound / PermissionDenied
-// naming the file when it cannot be read.
+// The largest config file LoadGridConfig reads. A config of every option
+// takes about 400 bytes.
+inline constexpr size_t kMaxGridConfigBytes = size_t{1} << 20;
+
+// Reads and parses the config file at `path`. Besides ParseGridConfig's
+// errors, each one line naming the file: NotFound (missing),
+// PermissionDenied, InvalidArgument for a directory, a named pipe, a device
+// or a socket (refused without blocking on it, so neither a FIFO with no
+// writer nor /dev/zero can hang the reader) or for a file over
+// kMaxGridConfigBytes, and the errno's own message for any other failure to
+// open or read (ErrnoStatus, grid/internal/posix_file.h).
 absl::StatusOr<ConcurrentGridOptions> LoadGridConfig(const std::string& path);
 
 // Every option as (name, value) in the table's order, with the spelling the

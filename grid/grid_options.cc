@@ -79,11 +79,13 @@ absl::Status GridOptions::Validate() const {
       brick_edge != 8) {
     return OutOfRange("brick_edge", brick_edge, "{1, 2, 4, 8}");
   }
-  if (frequency_buckets < 1 || frequency_buckets > (1 << 20)) {
-    return OutOfRange("frequency_buckets", frequency_buckets, "[1, 1048576]");
+  if (frequency_buckets < 1 || frequency_buckets > kMaxFrequencyBuckets) {
+    return OutOfRange("frequency_buckets", frequency_buckets,
+                      absl::StrCat("[1, ", kMaxFrequencyBuckets, "]"));
   }
-  if (expected_cells > kAddressSpaceCells) {
-    return OutOfRange("expected_cells", expected_cells, "[0, 4294967296]");
+  if (expected_cells > kMaxExpectedCells) {
+    return OutOfRange("expected_cells", expected_cells,
+                      absl::StrCat("[0, ", kMaxExpectedCells, "]"));
   }
   return absl::OkStatus();
 }

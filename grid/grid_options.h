@@ -32,6 +32,17 @@ bool AbslParseFlag(absl::string_view text, EdgePolicy* policy,
                    std::string* error);
 std::string AbslUnparseFlag(EdgePolicy policy);
 
+// The bounds of the size options, which decide what a grid allocates when it
+// is built (before any cell is stored).
+//
+// Room for 2^28 cells is a table of 2^29 slots: 21.5 GB of address space
+// reserved and 512 MiB of control bytes written up front. Beyond that the
+// reservation itself, not the cells, exhausts a machine: room for 2^32
+// cells (the whole address space) reserves 343 GB and writes 8 GiB at once,
+// per grid. A frequency index costs 48 bytes a bucket, written up front.
+inline constexpr size_t kMaxExpectedCells = size_t{1} << 28;
+inline constexpr int kMaxFrequencyBuckets = 1 << 20;
+
 struct GridOptions {
   // ---- Parameters that affect results ----------------------------------
 
@@ -86,12 +97,15 @@ struct GridOptions {
   // Buckets of the frequency index over [0, 1000] Hz. More buckets make
   // narrow-band Resonance read fewer out-of-band cells; fewer keep the
   // buckets' ends (where every new cell is appended) in cache, which makes
-  // Put and Store cheaper. In [1, 1 << 20].
+  // Put and Store cheaper. In [1, kMaxFrequencyBuckets].
   int frequency_buckets = 256;
 
   // Cells to reserve room for up front (0: grow on demand). Like reserve()
-  // on a hash map: avoids rehashing while a grid of known size fills. At
-  // most kAddressSpaceCells (coord.h: 2^32): a grid never holds more.
+  // on a hash map: avoids rehashing while a grid of known size fills. The
+  // reservation is made when the grid is built, whether or not the cells
+  // ever come: a hash slot (40 bytes) and a control byte per cell, rounded
+  // up to a power of two, the control bytes written at once. At most
+  // kMaxExpectedCells; a larger grid still grows on demand.
   size_t expected_cells = 0;
 
   // OK, or InvalidArgument naming the first field out of range.

@@ -98,12 +98,16 @@ std::vector<Row> Rows() {
             "edge of a brick of cells that share one hash entry",
             {"1", "2", "4", "8"}),
       Range("frequency_buckets", &GridOptions::frequency_buckets, kSpeed, 1,
-            1 << 20, "buckets of the frequency index over [0, 1000] Hz"),
+            kMaxFrequencyBuckets,
+            "buckets of the frequency index over [0, 1000] Hz; times "
+            "shard_count at most 4194304"),
       Range("expected_cells", &GridOptions::expected_cells, kSpeed, 0,
-            kCellLimit,
+            static_cast<double>(kMaxExpectedCells),
             "cells to reserve room for up front; 0 grows on demand"),
-      Range("shard_count", &ConcurrentGridOptions::shard_count, kSpeed, 1, 4096,
-            "shards of a ConcurrentGrid, each with its own lock"),
+      Range("shard_count", &ConcurrentGridOptions::shard_count, kSpeed, 1,
+            static_cast<double>(kMaxShards),
+            "shards of a ConcurrentGrid, each with its own lock; times "
+            "frequency_buckets at most 4194304"),
   };
 }
 

@@ -36,8 +36,9 @@ struct OptionInfo {
   // ConcurrentGridOptions::Validate check them; 0 for kChoice. max is
   // HUGE_VAL when there is no upper bound (the value must still be finite);
   // where the range excludes 0 ("> 0"), min is the smallest positive double.
-  // One bound involves two options and is only in the description:
-  // blanket_threshold >= noise_floor.
+  // Two bounds involve two options and are only in the descriptions:
+  // blanket_threshold >= noise_floor, and shard_count * frequency_buckets
+  // <= kMaxTotalFrequencyBuckets (concurrent_grid.h).
   double min;
   double max;
   // kChoice: the spellings, e.g. "clamp", "skip". kInteger restricted to a

@@ -1,17 +1,19 @@
 #include "grid/snapshot.h"
 
-#include <fcntl.h>
-#include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
 
+#include <algorithm>
 #include <bit>
 #include <cerrno>
 #include <cmath>
+#include <cstdio>
 #include <cstring>
 #include <limits>
 
 #include "absl/strings/str_cat.h"
+#include "grid/coord.h"
+#include "grid/internal/posix_file.h"
 #include "grid/wave_model.h"
 
 namespace m8 {
@@ -113,34 +115,8 @@ void EncodeHeader(const SnapshotHeader& h, unsigned char* out) {
   e.Put(h.cell_count);
 }
 
-absl::Status Errno(const std::string& path, const char* what) {
-  const int err = errno;
-  const std::string message =
-      absl::StrCat("grid snapshot ", path, ": ", what, ": ", strerror(err));
-  if (err == ENOENT) return absl::NotFoundError(message);
-  if (err == EACCES || err == EPERM)
-    return absl::PermissionDeniedError(message);
-  return absl::UnavailableError(message);
-}
-
-std::string DirectoryOf(const std::string& path) {
-  const size_t slash = path.rfind('/');
-  if (slash == std::string::npos) return ".";
-  if (slash == 0) return "/";
-  return path.substr(0, slash);
-}
-
-// Reads exactly `size` bytes; false on a short read or error.
-bool ReadFully(int fd, void* data, size_t size) {
-  auto* p = static_cast<unsigned char*>(data);
-  while (size > 0) {
-    const ssize_t n = ::read(fd, p, size);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return false;
-    p += n;
-    size -= static_cast<size_t>(n);
-  }
-  return true;
+std::string Context(const std::string& path) {
+  return absl::StrCat("grid snapshot ", path);
 }
 
 }  // namespace
@@ -176,36 +152,32 @@ absl::Status ValidateStoredWave(const Wave& w, uint32_t now_ms) {
 
 // ---- SnapshotWriter -------------------------------------------------------
 
-SnapshotWriter::SnapshotWriter(std::string path, std::string temp_path, int fd,
-                               uint64_t expected)
+SnapshotWriter::SnapshotWriter(std::string path, std::string temp_path,
+                               internal::ScopedFd fd, uint64_t expected)
     : path_(std::move(path)),
       temp_path_(std::move(temp_path)),
-      fd_(fd),
+      fd_(std::move(fd)),
       expected_(expected),
       crc_(static_cast<uint32_t>(crc32(0L, Z_NULL, 0))) {
   buffer_.reserve(kBufferBytes);
 }
 
 SnapshotWriter::~SnapshotWriter() {
-  if (fd_ >= 0) ::close(fd_);
+  fd_.Close();
   if (!committed_) ::unlink(temp_path_.c_str());
 }
 
 absl::StatusOr<std::unique_ptr<SnapshotWriter>> SnapshotWriter::Open(
     const std::string& path, const SnapshotHeader& header) {
-  std::string temp = path + ".tmp.XXXXXX";
-  const int fd = ::mkstemp(temp.data());
-  if (fd < 0) return Errno(path, "cannot create a temporary file");
+  auto temp = internal::CreateTempBeside(path, Context(path));
+  if (!temp.ok()) return temp.status();
   std::unique_ptr<SnapshotWriter> writer(
-      new SnapshotWriter(path, temp, fd, header.cell_count));
+      new SnapshotWriter(path, std::move(temp->second), std::move(temp->first),
+                         header.cell_count));
   unsigned char bytes[kSnapshotHeaderBytes];
   EncodeHeader(header, bytes);
   if (absl::Status s = writer->Write(bytes, sizeof(bytes)); !s.ok()) return s;
   return writer;
-}
-
-absl::Status SnapshotWriter::Error(const std::string& what) const {
-  return Errno(path_, what.c_str());
 }
 
 absl::Status SnapshotWriter::Write(const void* data, size_t size) {
@@ -218,17 +190,10 @@ absl::Status SnapshotWriter::Write(const void* data, size_t size) {
 }
 
 absl::Status SnapshotWriter::Flush() {
-  const unsigned char* p = buffer_.data();
-  size_t left = buffer_.size();
-  while (left > 0) {
-    const ssize_t n = ::write(fd_, p, left);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return Error("write failed");
-    p += n;
-    left -= static_cast<size_t>(n);
-  }
+  absl::Status s = internal::WriteAll(fd_.get(), buffer_.data(), buffer_.size(),
+                                      Context(path_));
   buffer_.clear();
-  return absl::OkStatus();
+  return s;
 }
 
 absl::Status SnapshotWriter::Append(uint32_t key, const Wave& w) {
@@ -239,9 +204,10 @@ absl::Status SnapshotWriter::Append(uint32_t key, const Wave& w) {
 }
 
 absl::Status SnapshotWriter::Commit() {
+  const std::string context = Context(path_);
   if (appended_ != expected_) {
     return absl::FailedPreconditionError(
-        absl::StrCat("grid snapshot ", path_, ": ", appended_,
+        absl::StrCat(context, ": ", appended_,
                      " records written, header promised ", expected_));
   }
   const uint32_t crc = crc_;
@@ -249,23 +215,19 @@ absl::Status SnapshotWriter::Commit() {
   std::memcpy(trailer, &crc, 4);
   buffer_.insert(buffer_.end(), trailer, trailer + 4);
   if (absl::Status s = Flush(); !s.ok()) return s;
-  if (::fsync(fd_) != 0) return Error("fsync failed");
-  if (::close(fd_) != 0) {
-    fd_ = -1;
-    return Error("close failed");
+  if (::fsync(fd_.get()) != 0) {
+    return internal::ErrnoStatus(errno, context, "fsync failed");
   }
-  fd_ = -1;
+  if (const int err = fd_.Close(); err != 0) {
+    return internal::ErrnoStatus(err, context, "close failed");
+  }
   if (::rename(temp_path_.c_str(), path_.c_str()) != 0) {
-    return Error("rename failed");
+    return internal::ErrnoStatus(errno, context, "rename failed");
   }
   committed_ = true;
-  // Make the rename itself durable.
-  const int dir = ::open(DirectoryOf(path_).c_str(), O_RDONLY | O_DIRECTORY);
-  if (dir >= 0) {
-    ::fsync(dir);
-    ::close(dir);
-  }
-  return absl::OkStatus();
+  // The new snapshot is in place; unless the directory reaches the disk too,
+  // a crash may bring the old one back.
+  return internal::SyncDirectoryOf(path_, context);
 }
 
 // ---- ReadSnapshot ---------------------------------------------------------
@@ -275,31 +237,37 @@ absl::Status ReadSnapshot(
     absl::FunctionRef<absl::Status(const SnapshotHeader&)> on_header,
     absl::FunctionRef<absl::Status(uint32_t key, const Wave& w)> on_record) {
   auto fail = [&path](absl::StatusCode code, const std::string& what) {
-    return absl::Status(code, absl::StrCat("grid snapshot ", path, ": ", what));
+    return absl::Status(code, absl::StrCat(Context(path), ": ", what));
   };
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return Errno(path, "cannot open");
-  struct Closer {
-    int fd;
-    ~Closer() { ::close(fd); }
-  } closer{fd};
-  struct stat st;
-  if (::fstat(fd, &st) != 0) return Errno(path, "cannot stat");
-  if (!S_ISREG(st.st_mode)) {
-    return fail(absl::StatusCode::kInvalidArgument, "not a regular file");
-  }
-  const auto file_size = static_cast<uint64_t>(st.st_size);
+  const std::string context = Context(path);
+  absl::StatusOr<internal::RegularFile> file =
+      internal::OpenRegularFile(path, context);
+  if (!file.ok()) return file.status();
+  const int fd = file->fd.get();
+  const uint64_t file_size = file->size;
   if (file_size == 0) return fail(absl::StatusCode::kDataLoss, "empty file");
   if (file_size < sizeof(kMagic)) {
     return fail(absl::StatusCode::kDataLoss,
                 absl::StrCat("truncated: ", file_size, " bytes"));
   }
+  // Reads exactly `size` bytes of `what`: a read error carries its errno; a
+  // file that ends early (it shrank after it was opened) is DataLoss.
+  auto read_exactly = [&](void* data, size_t size,
+                          absl::string_view what) -> absl::Status {
+    absl::StatusOr<size_t> n = internal::ReadUpTo(fd, data, size, context);
+    if (!n.ok()) return n.status();
+    if (*n == size) return absl::OkStatus();
+    return fail(absl::StatusCode::kDataLoss,
+                absl::StrCat("truncated while reading ", what, ": ", *n, " of ",
+                             size, " bytes"));
+  };
 
   unsigned char header_bytes[kSnapshotHeaderBytes];
   const size_t header_read =
       std::min<uint64_t>(file_size, kSnapshotHeaderBytes);
-  if (!ReadFully(fd, header_bytes, header_read)) {
-    return Errno(path, "read failed");
+  if (absl::Status s = read_exactly(header_bytes, header_read, "the header");
+      !s.ok()) {
+    return s;
   }
   if (std::memcmp(header_bytes, kMagic, sizeof(kMagic)) != 0) {
     return fail(absl::StatusCode::kInvalidArgument,
@@ -372,6 +340,11 @@ absl::Status ReadSnapshot(
                      " bytes), the file has ", file_size,
                      " bytes (truncated or corrupt)"));
   }
+  if (header.cell_count > kAddressSpaceCells) {
+    return fail(absl::StatusCode::kDataLoss,
+                absl::StrCat("holds ", header.cell_count,
+                             " cells, more than the grid has coordinates"));
+  }
   if (o.max_cells != 0 && header.cell_count > o.max_cells) {
     return fail(absl::StatusCode::kDataLoss,
                 absl::StrCat("holds ", header.cell_count,
@@ -389,8 +362,9 @@ absl::Status ReadSnapshot(
   while (left > 0) {
     const uint64_t n = std::min<uint64_t>(left, 16384);
     const size_t bytes = n * kSnapshotRecordBytes;
-    if (!ReadFully(fd, chunk.data(), bytes)) {
-      return fail(absl::StatusCode::kDataLoss, "truncated while reading cells");
+    if (absl::Status s = read_exactly(chunk.data(), bytes, "the cells");
+        !s.ok()) {
+      return s;
     }
     crc = static_cast<uint32_t>(
         crc32(crc, chunk.data(), static_cast<uInt>(bytes)));
@@ -409,8 +383,8 @@ absl::Status ReadSnapshot(
     left -= n;
   }
   uint32_t stored_crc;
-  if (!ReadFully(fd, &stored_crc, 4)) {
-    return fail(absl::StatusCode::kDataLoss, "truncated before the checksum");
+  if (absl::Status s = read_exactly(&stored_crc, 4, "the checksum"); !s.ok()) {
+    return s;
   }
   if (stored_crc != crc) {
     return fail(absl::StatusCode::kDataLoss,

@@ -7,9 +7,14 @@
 // order), then a CRC-32 (zlib) of every byte before it.
 //
 // SnapshotWriter writes to a temporary file in the target's directory,
-// syncs it and renames it over the target only on Commit, so a crash never
-// leaves a half-written snapshot under the real name. ReadSnapshot checks
-// magic, version, sizes, every field and the CRC; errors name the file.
+// syncs it and renames it over the target only on Commit, then syncs the
+// directory, so a crash never leaves a half-written snapshot under the real
+// name. The snapshot gets the mode of any new file (0666 less the umask).
+// Every failed write, fsync, rename or directory sync is an error naming the
+// file and the errno; the previous snapshot at that path is then untouched
+// (unless only the directory sync failed: the new one is in place, but may
+// not survive a crash). ReadSnapshot checks magic, version, sizes, every
+// field and the CRC; errors name the file.
 //
 // Thread-safety: a writer is used by one thread; ReadSnapshot is reentrant.
 #ifndef M8_GRID_SNAPSHOT_H_
@@ -25,6 +30,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "grid/grid_options.h"
+#include "grid/internal/posix_file.h"
 #include "grid/wave.h"
 
 namespace m8 {
@@ -57,19 +63,19 @@ class SnapshotWriter {
 
   absl::Status Append(uint32_t key, const Wave& w);
   // REQUIRES: exactly header.cell_count records were appended (else
-  // FailedPrecondition). Writes the CRC, syncs, renames over the target.
+  // FailedPrecondition). Writes the CRC, syncs, renames over the target,
+  // syncs the directory.
   absl::Status Commit();
 
  private:
-  SnapshotWriter(std::string path, std::string temp_path, int fd,
+  SnapshotWriter(std::string path, std::string temp_path, internal::ScopedFd fd,
                  uint64_t expected);
   absl::Status Write(const void* data, size_t size);
   absl::Status Flush();
-  absl::Status Error(const std::string& what) const;
 
   std::string path_;
   std::string temp_path_;
-  int fd_;
+  internal::ScopedFd fd_;
   uint64_t expected_;
   uint64_t appended_ = 0;
   uint32_t crc_;
@@ -79,10 +85,12 @@ class SnapshotWriter {
 
 // Reads the snapshot at `path`: `on_header` once, then `on_record` per cell.
 // Stops at the first error, returning it with the file named: NotFound
-// (missing), DataLoss (truncated, size mismatch, CRC mismatch, bad field),
-// InvalidArgument (not a snapshot, unsupported version), or whatever a
-// callback returned. A CRC failure is reported in preference to a record
-// error, since a corrupt byte explains both.
+// (missing), InvalidArgument (a directory, named pipe, device or socket,
+// refused without blocking on it; not a snapshot; unsupported version),
+// DataLoss (truncated, size mismatch, CRC mismatch, bad field), the errno of
+// a failed read (Unavailable for EIO), or whatever a callback returned. A CRC
+// failure is reported in preference to a record error, since a corrupt byte
+// explains both.
 absl::Status ReadSnapshot(
     const std::string& path,
     absl::FunctionRef<absl::Status(const SnapshotHeader&)> on_header,

@@ -11,9 +11,15 @@ size_t RoundUp(size_t bytes) {
   return (bytes + kHugePageBytes - 1) / kHugePageBytes * kHugePageBytes;
 }
 
+// The largest request AllocateHuge accepts: its length rounded up, plus the
+// page that aligns it, still fits in a size_t.
+constexpr size_t kMaxHugeBytes =
+    (SIZE_MAX / kHugePageBytes - 1) * kHugePageBytes;
+
 }  // namespace
 
 void* AllocateHuge(size_t bytes) {
+  if (bytes > kMaxHugeBytes) throw std::bad_alloc();
   const size_t length = RoundUp(bytes);
   // Over-map by one huge page and trim, so that the block starts on a huge
   // page boundary.

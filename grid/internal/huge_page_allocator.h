@@ -13,11 +13,15 @@
 #define M8_GRID_INTERNAL_HUGE_PAGE_ALLOCATOR_H_
 
 #include <cstddef>
+#include <cstdint>
 #include <new>
 
 namespace m8::internal {
 
-// Raw interface: `bytes` rounded up to whole huge pages.
+// Raw interface: `bytes` rounded up to whole huge pages. Throws
+// std::bad_alloc when the system refuses the mapping, or when `bytes` is so
+// large that rounding it up (or mapping the extra page that aligns it)
+// would overflow.
 void* AllocateHuge(size_t bytes);
 void FreeHuge(void* p, size_t bytes);
 inline constexpr size_t kHugePageBytes = size_t{2} << 20;
@@ -31,7 +35,10 @@ class HugePageAllocator {
   template <typename U>
   HugePageAllocator(const HugePageAllocator<U>&) {}  // NOLINT: rebinding.
 
+  // Throws std::bad_array_new_length when n * sizeof(T) overflows, as
+  // std::allocator does, and std::bad_alloc when memory is refused.
   T* allocate(size_t n) {
+    if (n > max_size()) throw std::bad_array_new_length();
     const size_t bytes = n * sizeof(T);
     if (bytes < kHugePageBytes) {
       return static_cast<T*>(
@@ -39,6 +46,8 @@ class HugePageAllocator {
     }
     return static_cast<T*>(AllocateHuge(bytes));
   }
+  static constexpr size_t max_size() { return SIZE_MAX / sizeof(T); }
+
   void deallocate(T* p, size_t n) {
     const size_t bytes = n * sizeof(T);
     if (bytes < kHugePageBytes) {

@@ -1,6 +1,9 @@
 #include "grid/concurrent_grid.h"
 
+#include <unistd.h>
+
 #include <atomic>
+#include <cstdio>
 #include <cstring>
 #include <random>
 #include <string>
@@ -233,15 +236,105 @@ TEST(ConcurrentGridTest, EightThreadsMixingEveryOperation) {
     });
   }
   for (std::thread& t : threads) t.join();
-  EXPECT_GT(work.load(), 0u);
-  // Quiescent again: the counters agree with the cells.
-  const size_t cells = grid.Region(128, 128, 1000, 0, 65535).size();
-  EXPECT_EQ(grid.size(), cells);
-  EXPECT_LE(cells, 1000u);  // The 10x10x10 box.
+  // Quiescent again: every index agrees with the cells, and every answer
+  // with one computed from the cells themselves.
+  const std::vector<std::pair<Coord, Wave>> cells =
+      grid.Region(128, 128, 1000, 0, 65535);
+  EXPECT_EQ(grid.size(), cells.size());
   size_t layered = 0;
   for (uint16_t z = 0; z < 10; ++z) layered += grid.LayerScan(z).count;
-  EXPECT_EQ(layered, cells);
-  EXPECT_EQ(grid.AdvanceTime(absl::ZeroDuration()).scanned, cells);
+  EXPECT_EQ(layered, cells.size());
+  // The frequency index holds each cell once: a band over every frequency
+  // finds them all.
+  EXPECT_EQ(grid.Resonance({.frequency = 500, .bandwidth = 500, .k = 0}).size(),
+            cells.size());
+  const WaveModel model(o);
+  const double now_s = absl::ToDoubleSeconds(grid.now());
+  for (const auto& [c, w] : cells) {
+    const std::optional<Wave> recalled = grid.Recall(c);
+    ASSERT_TRUE(recalled.has_value()) << c.key();
+    EXPECT_EQ(std::memcmp(&*recalled, &w, sizeof(Wave)), 0) << c.key();
+    EXPECT_NEAR(
+        grid.Interference(c),
+        BruteForceInterference(grid, c, EdgePolicy::kClamp, model, now_s), 1e-9)
+        << c.key();
+  }
+  EXPECT_EQ(grid.AdvanceTime(absl::ZeroDuration()).scanned, cells.size());
+}
+
+// Save while two writers and a sweeper change the grid. Save read-locks every
+// shard at once, so each snapshot is one moment of the grid: writer w puts
+// the keys of its own sequence in order, so a snapshot that holds the j-th
+// key of a sequence holds every earlier one too (those cells never decay;
+// the sweeper evicts the short-lived cells a third thread keeps adding).
+TEST(ConcurrentGridTest, SaveDuringWritesAndSweepsIsOneMoment) {
+  ConcurrentGrid grid({GridOptions{}, 16});
+  constexpr int kWriters = 2;
+  constexpr uint32_t kPerWriter = 3000;
+  // Writer w's j-th key: in layer 100 + w, spread over every shard.
+  auto key_of = [](int w, uint32_t j) {
+    return static_cast<uint32_t>(100 + w) << 16 | (j * 7919u) % 65536u;
+  };
+  std::atomic<bool> done{false};
+  std::vector<std::thread> threads;
+  for (int w = 0; w < kWriters; ++w) {
+    threads.emplace_back([&, w] {
+      for (uint32_t j = 0; j < kPerWriter; ++j) {
+        Wave wave = MakeWave(1.0f, 10.0f * w);  // tau = inf: never evicted.
+        wave.tag = j;
+        EXPECT_TRUE(grid.Put(Coord::FromKey(key_of(w, j)), wave).ok());
+      }
+    });
+  }
+  threads.emplace_back([&] {
+    std::mt19937 rng(3);
+    while (!done.load()) {
+      // Cells that fade within a second, in layers 0..9.
+      (void)grid.Put(RandomCoord(rng), MakeWave(1.0f, 500.0f, 0.05f));
+    }
+  });
+  threads.emplace_back([&] {
+    while (!done.load()) grid.AdvanceTime(absl::Milliseconds(100));
+  });
+  const std::string dir = ::testing::TempDir();
+  const std::string path =
+      dir + "m8_concurrent_save_" + std::to_string(::getpid()) + ".m8";
+  int snapshots = 0;
+  bool writers_done = false;
+  while (!writers_done) {
+    // Whether the writers had finished before this snapshot began: then it
+    // must hold every key.
+    writers_done =
+        grid.size() >= kWriters * kPerWriter &&
+        grid.Region(128, 128, 1000, 100, 100 + kWriters - 1).size() ==
+            kWriters * kPerWriter;
+    ASSERT_TRUE(grid.Save(path).ok());
+    absl::StatusOr<Grid> loaded = Grid::Load(path);
+    ASSERT_TRUE(loaded.ok()) << loaded.status();
+    ++snapshots;
+    for (int w = 0; w < kWriters; ++w) {
+      uint32_t held = 0;
+      while (held < kPerWriter &&
+             loaded->Contains(Coord::FromKey(key_of(w, held)))) {
+        ++held;
+      }
+      for (uint32_t j = held; j < kPerWriter; ++j) {
+        ASSERT_FALSE(loaded->Contains(Coord::FromKey(key_of(w, j))))
+            << "snapshot " << snapshots << " holds key " << j << " of writer "
+            << w << " but not key " << held;
+      }
+      for (uint32_t j = 0; j < held; ++j) {
+        EXPECT_EQ(loaded->Recall(Coord::FromKey(key_of(w, j)))->tag, j);
+      }
+      if (writers_done) {
+        EXPECT_EQ(held, kPerWriter) << w;
+      }
+    }
+  }
+  done = true;
+  for (std::thread& t : threads) t.join();
+  std::remove(path.c_str());
+  EXPECT_GE(snapshots, 1);
 }
 
 }  // namespace

@@ -4,7 +4,9 @@
 #include <cstddef>
 #include <string>
 
+#include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
+#include "grid/concurrent_grid.h"
 #include "grid/grid.h"
 #include "gtest/gtest.h"
 
@@ -66,18 +68,60 @@ TEST(GridOptionsTest, RejectsEachOutOfRangeFieldByName) {
   }
 }
 
-TEST(GridOptionsTest, CellCountsGoUpToTheAddressSpace) {
+TEST(GridOptionsTest, MaxCellsGoesUpToTheAddressSpace) {
   GridOptions o;
-  o.max_cells = size_t{1} << 32;
-  o.expected_cells = size_t{1} << 32;
+  o.max_cells = size_t{1} << 32;  // 256 * 256 * 65536 coordinates.
   EXPECT_TRUE(o.Validate().ok()) << o.Validate();
-
-  o.expected_cells = size_t{10000000000000};
-  const absl::Status s = o.Validate();
-  EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_EQ(s.message(),
-            "grid option expected_cells = 10000000000000 is out of range "
+  o.max_cells = (size_t{1} << 32) + 1;
+  EXPECT_EQ(o.Validate().message(),
+            "grid option max_cells = 4294967297 is out of range "
             "[0, 4294967296]");
+}
+
+TEST(GridOptionsTest, ExpectedCellsStopsWhereTheReservationAloneIsTooBig) {
+  GridOptions o;
+  o.expected_cells = 268435456;  // 2^28: a 2^29-slot table.
+  EXPECT_TRUE(o.Validate().ok()) << o.Validate();
+  for (const size_t above : {size_t{268435457}, size_t{1} << 32,
+                             size_t{1000000000000}, ~size_t{0}}) {
+    o.expected_cells = above;
+    const absl::Status s = o.Validate();
+    EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument) << above;
+    EXPECT_EQ(s.message(), absl::StrCat("grid option expected_cells = ", above,
+                                        " is out of range [0, 268435456]"));
+  }
+}
+
+TEST(GridOptionsTest, FrequencyBucketsAtAndAboveTheBound) {
+  GridOptions o;
+  o.frequency_buckets = 1048576;
+  EXPECT_TRUE(o.Validate().ok()) << o.Validate();
+  o.frequency_buckets = 1048577;
+  EXPECT_EQ(o.Validate().message(),
+            "grid option frequency_buckets = 1048577 is out of range "
+            "[1, 1048576]");
+}
+
+TEST(ConcurrentGridOptionsTest, ShardsAndBucketsAreBoundedTogether) {
+  ConcurrentGridOptions o;
+  o.shard_count = 4096;
+  o.grid.frequency_buckets = 1024;  // 4096 * 1024 = 2^22 buckets in all.
+  EXPECT_TRUE(o.Validate().ok()) << o.Validate();
+  o.grid.frequency_buckets = 1025;
+  EXPECT_EQ(o.Validate().message(),
+            "grid options shard_count * frequency_buckets = 4096 * 1025 = "
+            "4198400 is out of range [1, 4194304] (every shard has its own "
+            "frequency index)");
+  o.shard_count = 1;
+  o.grid.frequency_buckets = 1048576;  // One shard may have every bucket.
+  EXPECT_TRUE(o.Validate().ok()) << o.Validate();
+  o.shard_count = 4097;
+  o.grid.frequency_buckets = 1;
+  EXPECT_EQ(o.Validate().message(),
+            "grid option shard_count = 4097 is out of range [1, 4096]");
+  o.shard_count = 0;
+  EXPECT_EQ(o.Validate().message(),
+            "grid option shard_count = 0 is out of range [1, 4096]");
 }
 
 TEST(GridOptionsTest, EdgePolicyParsesAndUnparses) {

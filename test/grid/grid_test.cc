@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <map>
 #include <random>
 
 #include "gmock/gmock.h"
@@ -488,19 +489,69 @@ TEST(RegionTest, DenseLayersMatchBruteForce) {
     }
     ASSERT_EQ(got, expected);
   }
+}
+
+TEST(LayerScanTest, DenseLayersMatchTheModelsFormula) {
+  // Thousands of cells per layer (bitmaps in the layer index); the expected
+  // sums come from M(t) = A0 * sin(2 pi f t) (no emotion, no decay, phase
+  // 0), evaluated here from the waves this test wrote.
+  Grid grid;
+  std::mt19937 rng(5);
+  std::map<uint32_t, float> frequency_of;  // Last write wins, as in the grid.
+  for (int i = 0; i < 20000; ++i) {
+    const Coord c{static_cast<uint8_t>(rng()), static_cast<uint8_t>(rng()),
+                  static_cast<uint16_t>(rng() % 3)};
+    const float f = (rng() % 1000) * 1.0f;
+    ASSERT_TRUE(grid.Put(c, MakeWave(1.0f, f)).ok());
+    frequency_of[c.key()] = f;
+  }
+  grid.AdvanceTime(absl::Milliseconds(1234));
+  const long double t = 1.234L;
+  const long double pi = 3.141592653589793238462643383279502884L;
   for (uint16_t z = 0; z < 3; ++z) {
-    double sum = 0;
+    long double expected = 0;
     size_t count = 0;
-    for (const auto& [key, value] : grid.LayerTerms(z)) {
-      EXPECT_EQ(key >> 16, z);
-      sum += value;
+    for (const auto& [key, f] : frequency_of) {
+      if (key >> 16 != z) continue;
+      expected += std::sin(2 * pi * static_cast<long double>(f) * t);
       ++count;
     }
     const LayerSum s = grid.LayerScan(z);
-    EXPECT_EQ(s.count, count);
-    EXPECT_EQ(s.sum, sum);
+    EXPECT_EQ(s.count, count) << z;
     EXPECT_GT(count, 5000u);
+    // Each term within a few ulps of 1; the sums in different orders.
+    EXPECT_NEAR(s.sum, static_cast<double>(expected), 1e-9 * count) << z;
   }
+}
+
+TEST(LayerScanTest, HandComputedTermsWithEmotionAndDecay) {
+  // alpha 0.3, beta 0.5 (the defaults); at t = 1 s:
+  //   A0 2, f 0.25 Hz, tau 1 s, v = 1, a = 1:
+  //     2 * 1.3 * 1.5 * e^-1 * sin(pi/2)           =  1.4347298205686252
+  //   A0 1, f 0, phase -pi/2 (as a float), v = -1, a = 0:
+  //     0.7 * sin(-1.5707963705062866)             = -0.7 (to 1e-15)
+  //   A0 4, f 0.125 Hz, tau 2 s:
+  //     4 * e^-0.5 * sin(pi/4)                     =  1.7155277699214135
+  Grid grid;
+  Wave a = MakeWave(2.0f, 0.25f, 1.0f, 0.0f);
+  a.valence = 127;
+  a.arousal = 255;
+  Wave b = MakeWave(1.0f, 0.0f, kInf, static_cast<float>(-M_PI / 2));
+  b.valence = -127;
+  const Wave c = MakeWave(4.0f, 0.125f, 2.0f, 0.0f);
+  ASSERT_TRUE(grid.Put(Coord{0, 0, 4}, a).ok());
+  ASSERT_TRUE(grid.Put(Coord{9, 200, 4}, b).ok());
+  ASSERT_TRUE(grid.Put(Coord{255, 255, 4}, c).ok());
+  ASSERT_TRUE(grid.Put(Coord{0, 0, 5}, a).ok());  // Another layer.
+  grid.AdvanceTime(absl::Seconds(1));
+  const LayerSum s = grid.LayerScan(4);
+  EXPECT_EQ(s.count, 3u);
+  EXPECT_NEAR(s.sum, 1.4347298205686252 - 0.7 + 1.7155277699214135, 1e-12);
+  const auto terms = grid.LayerTerms(4);
+  ASSERT_EQ(terms.size(), 3u);
+  EXPECT_NEAR(terms[0].second, 1.4347298205686252, 1e-12);
+  EXPECT_NEAR(terms[1].second, -0.7, 1e-12);
+  EXPECT_NEAR(terms[2].second, 1.7155277699214135, 1e-12);
 }
 
 // ---- LayerScan
@@ -580,13 +631,18 @@ TEST(GridTest, CopyIsDeepAndMoveKeepsCells) {
   Grid copy = grid;
   EXPECT_EQ(copy.size(), 100u);
   EXPECT_EQ(copy.now(), grid.now());
-  ASSERT_TRUE(copy.Forget(Coord{5, 1, 1}));
-  EXPECT_TRUE(grid.Contains(Coord{5, 1, 1}));
+  // Cell i has frequency 7i: the band 350 +- 50 holds i = 43 .. 57, 15
+  // cells, among them cell 50 (350 Hz), which the copy forgets.
+  ASSERT_TRUE(copy.Forget(Coord{50, 1, 1}));
+  EXPECT_TRUE(grid.Contains(Coord{50, 1, 1}));
   ResonanceQuery q{.frequency = 350, .bandwidth = 50, .k = 0};
-  EXPECT_EQ(copy.Resonance(q).size(), grid.Resonance(q).size());
+  EXPECT_EQ(grid.Resonance(q).size(), 15u);
+  EXPECT_EQ(copy.Resonance(q).size(), 14u);
   Grid moved = std::move(copy);
   EXPECT_EQ(moved.size(), 99u);
-  EXPECT_EQ(moved.Resonance(q).size(), moved.ResonanceFullScan(q).size());
+  EXPECT_EQ(moved.Resonance(q).size(), 14u);
+  EXPECT_EQ(moved.ResonanceFullScan(q).size(), 14u);
+  EXPECT_EQ(grid.Resonance(q).size(), 15u);
 }
 
 }  // namespace

@@ -137,12 +137,15 @@ std::string Json(OptionKind kind, double v) {
   return std::string(buffer, result.ptr);
 }
 
-// A config setting `name` to the JSON `value`. GridOptions::Validate also
-// requires noise_floor <= blanket_threshold, so a test of one of the two
-// sets the other where it never gets in the way.
+// A config setting `name` to the JSON `value`. Validate also requires
+// noise_floor <= blanket_threshold and bounds shard_count *
+// frequency_buckets, so a test of one of these sets the other where it never
+// gets in the way.
 std::string Config(absl::string_view name, absl::string_view value) {
   std::string config = absl::StrCat("{\"", name, "\": ", value);
-  if (name == "noise_floor") {
+  if (name == "frequency_buckets") {
+    absl::StrAppend(&config, ", \"shard_count\": 1");
+  } else if (name == "noise_floor") {
     absl::StrAppend(&config, ", \"blanket_threshold\": ",
                     Json(OptionKind::kNumber, kLargest));
   } else if (name == "blanket_threshold") {
@@ -231,8 +234,9 @@ TEST(OptionTableTest, KnownRangesAndChoices) {
   EXPECT_EQ(FindGridOption("edge_policy")->kind, OptionKind::kChoice);
   EXPECT_EQ(FindGridOption("alpha")->kind, OptionKind::kNumber);
   EXPECT_EQ(FindGridOption("shard_count")->kind, OptionKind::kInteger);
-  EXPECT_EQ(FindGridOption("max_cells")->max, 4294967296.0);  // 2^32
-  EXPECT_EQ(FindGridOption("expected_cells")->max, 4294967296.0);
+  EXPECT_EQ(FindGridOption("max_cells")->max, 4294967296.0);      // 2^32
+  EXPECT_EQ(FindGridOption("expected_cells")->max, 268435456.0);  // 2^28
+  EXPECT_EQ(FindGridOption("shard_count")->max, 4096.0);
   EXPECT_EQ(FindGridOption("frequency_buckets")->max, 1048576.0);
   for (const OptionInfo& option : GridOptionTable()) {
     EXPECT_NE(std::string(option.description), "") << option.name;

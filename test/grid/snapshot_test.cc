@@ -1,14 +1,24 @@
 #include "grid/snapshot.h"
 
+#include <fcntl.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
+#include <cerrno>
+#include <chrono>
+#include <csignal>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <future>
 #include <iterator>
 #include <random>
 #include <string>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "grid/concurrent_grid.h"
 #include "grid/grid.h"
@@ -244,6 +254,119 @@ TEST_F(SnapshotTest, WriterRefusesAShortCountAndLeavesNoFile) {
               absl::StatusCode::kFailedPrecondition);
   }
   EXPECT_TRUE(Files().empty());
+}
+
+TEST_F(SnapshotTest, SnapshotTakesTheModeOfANewFile) {
+  // 0666 less the umask, as a file made with open(O_CREAT, 0666) or by the
+  // shell gets: not the 0600 of a private temporary file.
+  const mode_t saved = ::umask(0);
+  for (const mode_t mask : {mode_t{022}, mode_t{027}, mode_t{0}}) {
+    ::umask(mask);
+    const std::string path = Path("mode.m8");
+    ASSERT_TRUE(RandomGrid(3, 1).Save(path).ok());
+    struct stat st;
+    ASSERT_EQ(::stat(path.c_str(), &st), 0);
+    EXPECT_EQ(st.st_mode & 07777, 0666 & ~mask) << std::oct << mask;
+    fs::remove(path);
+  }
+  ::umask(saved);
+}
+
+TEST_F(SnapshotTest, FileSizeLimitFailsTheSaveAndKeepsTheOldSnapshot) {
+  // A real EFBIG: in a child process whose file size limit is below the
+  // new snapshot's size (and SIGXFSZ ignored, so write() returns the error).
+  const std::string path = Path("grid.m8");
+  const Grid old_grid = RandomGrid(10, 1);
+  ASSERT_TRUE(old_grid.Save(path).ok());
+  const Grid new_grid = RandomGrid(1000, 2);  // 36 KB.
+  int pipe_fds[2];
+  ASSERT_EQ(::pipe(pipe_fds), 0);
+  const pid_t child = ::fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    ::close(pipe_fds[0]);
+    std::signal(SIGXFSZ, SIG_IGN);
+    const rlimit limit = {16384, 16384};
+    ::setrlimit(RLIMIT_FSIZE, &limit);
+    const absl::Status s = new_grid.Save(path);
+    const std::string report =
+        absl::StrCat(static_cast<int>(s.code()), " ", s.message());
+    ssize_t ignored = ::write(pipe_fds[1], report.data(), report.size());
+    (void)ignored;
+    ::_exit(0);
+  }
+  ::close(pipe_fds[1]);
+  std::string report;
+  char buffer[512];
+  for (ssize_t n; (n = ::read(pipe_fds[0], buffer, sizeof(buffer))) > 0;) {
+    report.append(buffer, static_cast<size_t>(n));
+  }
+  ::close(pipe_fds[0]);
+  int wait_status = 0;
+  ASSERT_EQ(::waitpid(child, &wait_status, 0), child);
+  ASSERT_TRUE(WIFEXITED(wait_status)) << wait_status;
+  EXPECT_THAT(
+      report,
+      ::testing::StartsWith(absl::StrCat(
+          static_cast<int>(absl::StatusCode::kResourceExhausted), " ")));
+  EXPECT_THAT(report, HasSubstr(path));
+  EXPECT_THAT(report, HasSubstr(std::strerror(EFBIG)));
+  absl::StatusOr<Grid> loaded = Grid::Load(path);
+  ASSERT_TRUE(loaded.ok()) << loaded.status();
+  ExpectSameCells(old_grid, *loaded);
+  EXPECT_EQ(Files(), std::vector<std::string>{"grid.m8"});
+}
+
+TEST_F(SnapshotTest, NonRegularFilesAreRefusedWithoutBlocking) {
+  // A named pipe with no writer: opening it for reading would wait forever.
+  const std::string fifo = Path("pipe.m8");
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  auto load =
+      std::async(std::launch::async, [&] { return Grid::Load(fifo).status(); });
+  if (load.wait_for(std::chrono::seconds(20)) != std::future_status::ready) {
+    // Let the blocked open go (a writer came and went: the reader then
+    // sees the end of the file), then fail.
+    const int writer = ::open(fifo.c_str(), O_WRONLY | O_NONBLOCK);
+    if (writer >= 0) ::close(writer);
+    load.wait();
+    FAIL() << "Load blocked on a named pipe";
+  }
+  absl::Status s = load.get();
+  EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument) << s;
+  EXPECT_THAT(std::string(s.message()), HasSubstr(fifo));
+  EXPECT_THAT(std::string(s.message()), HasSubstr("is a named pipe"));
+
+  s = Grid::Load(dir_.string()).status();
+  EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument) << s;
+  EXPECT_THAT(std::string(s.message()), HasSubstr("is a directory"));
+
+  s = Grid::Load("/dev/zero").status();
+  EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument) << s;
+  EXPECT_THAT(std::string(s.message()), HasSubstr("/dev/zero"));
+  EXPECT_THAT(std::string(s.message()), HasSubstr("is a character device"));
+}
+
+TEST_F(SnapshotTest, OpenErrorsSayTheirErrno) {
+  // Each is the C library's own message for the errno.
+  const std::string file = Path("file.m8");
+  ASSERT_TRUE(RandomGrid(1, 1).Save(file).ok());
+  const std::string loop = Path("loop.m8");
+  fs::create_symlink(loop, loop);
+  const struct {
+    std::string path;
+    int err;
+  } kCases[] = {
+      {file + "/inside.m8", ENOTDIR},
+      {loop, ELOOP},
+      {Path(std::string(300, 'x')), ENAMETOOLONG},
+  };
+  for (const auto& c : kCases) {
+    const absl::Status s = Grid::Load(c.path).status();
+    EXPECT_FALSE(s.ok()) << c.path;
+    EXPECT_THAT(std::string(s.message()), HasSubstr(c.path));
+    EXPECT_THAT(std::string(s.message()), HasSubstr(std::strerror(c.err)))
+        << c.path;
+  }
 }
 
 TEST_F(SnapshotTest, ConcurrentAndPlainGridsShareTheFormat) {
