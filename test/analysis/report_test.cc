@@ -86,11 +86,12 @@ TEST_F(ReportTest, CompareConsoleOpensWithTheCountsOfAHandCount) {
             "metrics: 15 regressed, 6 improved, 0 changed, 4 unknown, 3 "
             "unchanged. Geometric mean of the time ratios: real_time +18.2%, "
             "cpu_time +11.3% (8 benchmarks). Verdicts at alpha 0.05, noise "
-            "band ±1%, 95% bootstrap CI of the median ratio.");
+            "band ±1%, 95% CI of the ratio (Hodges-Lehmann).");
   const std::string console = ToConsole(compare_, {});
   EXPECT_EQ(console.find("Comparing "), 0u);
   EXPECT_LT(console.find("9 benchmarks compared"), console.find("Benchmark "));
-  EXPECT_THAT(console, HasSubstr("CI of the median ratio.\n\nBenchmark "));
+  EXPECT_THAT(console,
+              HasSubstr("CI of the ratio (Hodges-Lehmann).\n\nBenchmark "));
   // The two unchanged `hits` rows are left out; BM_Complexity/16's
   // unchanged real_time stays (the time is always shown).
   EXPECT_THAT(console, HasSubstr("(2 unchanged rows left out"));
