@@ -5,11 +5,14 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "analysis/history/selection.h"
 #include "analysis/judge/compare.h"
 #include "analysis/judge/environment.h"
 #include "analysis/read/reader.h"
 #include "tools/m8perf/command.h"
+#include "tools/m8perf/run_source.h"
 
 namespace m8::perf {
 namespace {
@@ -26,6 +29,7 @@ struct CompareArgs {
   bool only_changed = false;
   bool all_metrics = false;
   bool strict_context = false;
+  RunSelectionArgs selection;
 };
 
 int RunCompare(const CompareArgs& args, Io& io) {
@@ -37,10 +41,17 @@ int RunCompare(const CompareArgs& args, Io& io) {
   const std::vector<std::string> base_paths = absl::StrSplit(args.base, ',');
   const std::vector<std::string> contender_paths =
       absl::StrSplit(args.contender, ',');
-  std::vector<std::string> paths = base_paths;
-  paths.insert(paths.end(), contender_paths.begin(), contender_paths.end());
+  std::vector<std::string> operands = base_paths;
+  operands.insert(operands.end(), contender_paths.begin(),
+                  contender_paths.end());
+  absl::StatusOr<analysis::RunSelectionOptions> selection =
+      SelectionOptions(args.selection);
+  if (!selection.ok()) return Fail(io, selection.status());
+  absl::StatusOr<std::vector<analysis::RunSource>> sources =
+      analysis::ResolveRuns(operands, *selection);
+  if (!sources.ok()) return Fail(io, sources.status());
   absl::StatusOr<std::vector<analysis::ResultsFile>> files =
-      analysis::ReadResultsFiles(paths, options.threads);
+      analysis::LoadRuns(*sources, *selection, {}, options.threads);
   if (!files.ok()) return Fail(io, files.status());
   analysis::RunsCheck runs = analysis::CheckRuns(*files);
   if (int status = FailOnContextDifferences(io, args.strict_context,
@@ -76,11 +87,13 @@ Command CompareCommand() {
       [](CLI::App& app) -> Action {
         auto args = std::make_shared<CompareArgs>();
         app.add_option("BASE", args->base,
-                       "Baseline results (JSON); a,b,c pools the repetitions "
-                       "of several runs")
+                       absl::StrCat("Baseline results: ", kRunOperandHelp,
+                                    "; a,b,c pools the repetitions of "
+                                    "several runs"))
             ->required();
         app.add_option("NEW", args->contender,
-                       "New results (JSON); a,b,c pools several runs")
+                       absl::StrCat("New results: ", kRunOperandHelp,
+                                    "; a,b,c pools several runs"))
             ->required();
         app.add_option("--alpha", args->options.alpha,
                        "Significance level of the Mann-Whitney U test")
@@ -131,6 +144,7 @@ Command CompareCommand() {
         app.add_flag("--strict-context", args->strict_context,
                      "Exit with status 2 when the runs differ in host, CPU, "
                      "build type, library version or grid options");
+        AddRunSelectionOptions(app, &args->selection);
         AddOutputOptions(app, &args->output);
         return [args](Io& io) { return RunCompare(*args, io); };
       }};

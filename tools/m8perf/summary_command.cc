@@ -4,10 +4,13 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
+#include "analysis/history/selection.h"
 #include "analysis/judge/environment.h"
 #include "analysis/judge/summary.h"
 #include "analysis/read/reader.h"
 #include "tools/m8perf/command.h"
+#include "tools/m8perf/run_source.h"
 
 namespace m8::perf {
 namespace {
@@ -18,6 +21,7 @@ struct SummaryArgs {
   std::string filter;
   bool fail_on_miss = false;
   OutputOptions output;
+  RunSelectionArgs selection;
 };
 
 int RunSummary(const SummaryArgs& args, Io& io) {
@@ -28,9 +32,16 @@ int RunSummary(const SummaryArgs& args, Io& io) {
     if (!read.ok()) return Fail(io, read.status());
     targets = *std::move(read);
   }
-  absl::StatusOr<analysis::ResultsFile> file =
-      analysis::ReadResultsFile(args.results);
-  if (!file.ok()) return Fail(io, file.status());
+  absl::StatusOr<analysis::RunSelectionOptions> selection =
+      SelectionOptions(args.selection);
+  if (!selection.ok()) return Fail(io, selection.status());
+  absl::StatusOr<std::vector<analysis::RunSource>> sources =
+      analysis::ResolveRuns({args.results}, *selection);
+  if (!sources.ok()) return Fail(io, sources.status());
+  absl::StatusOr<std::vector<analysis::ResultsFile>> files =
+      analysis::LoadRuns(*sources, *selection);
+  if (!files.ok()) return Fail(io, files.status());
+  analysis::ResultsFile* file = &files->front();
   absl::StatusOr<analysis::SummaryReport> report =
       analysis::Summarize(*file, targets, args.filter);
   if (!report.ok()) return Fail(io, report.status());
@@ -51,7 +62,8 @@ Command SummaryCommand() {
       "counters) and evaluate target ratios from a targets file.",
       [](CLI::App& app) -> Action {
         auto args = std::make_shared<SummaryArgs>();
-        app.add_option("RESULTS", args->results, "Results file (JSON)")
+        app.add_option("RESULTS", args->results,
+                       absl::StrCat("Results: ", kRunOperandHelp))
             ->required();
         app.add_option("--targets", args->targets,
                        "Targets file (JSON; see analysis/README.md)");
@@ -61,6 +73,7 @@ Command SummaryCommand() {
         app.add_flag("--fail-on-miss", args->fail_on_miss,
                      "Exit with status 1 when a target is missed or not "
                      "measured");
+        AddRunSelectionOptions(app, &args->selection);
         AddOutputOptions(app, &args->output);
         return [args](Io& io) { return RunSummary(*args, io); };
       }};

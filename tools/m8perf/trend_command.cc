@@ -4,10 +4,12 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
+#include "analysis/history/selection.h"
 #include "analysis/judge/trend.h"
 #include "analysis/read/reader.h"
-#include "analysis/stats/parallel.h"
 #include "tools/m8perf/command.h"
+#include "tools/m8perf/run_source.h"
 
 namespace m8::perf {
 namespace {
@@ -21,6 +23,7 @@ struct TrendArgs {
   bool fail_on_regression = false;
   bool strict_context = false;
   OutputOptions output;
+  RunSelectionArgs selection;
 };
 
 int RunTrend(const TrendArgs& args, Io& io) {
@@ -29,24 +32,23 @@ int RunTrend(const TrendArgs& args, Io& io) {
       directions = ParseDirections(args.directions);
   if (!directions.ok()) return Fail(io, directions.status());
   options.directions = *std::move(directions);
-  // Each file is read and reduced to its medians on a worker, so the history
+  absl::StatusOr<analysis::RunSelectionOptions> selection =
+      SelectionOptions(args.selection);
+  if (!selection.ok()) return Fail(io, selection.status());
+  // Without operands: the runs the selectors pick from the history.
+  absl::StatusOr<std::vector<analysis::RunSource>> sources =
+      analysis::ResolveRuns(args.runs, *selection);
+  if (!sources.ok()) return Fail(io, sources.status());
+  // Each run is read and reduced to its medians on a worker, so the history
   // never sits in memory as parsed files.
-  std::vector<analysis::RunSummary> runs(args.runs.size());
-  std::vector<absl::Status> errors(args.runs.size());
-  analysis::ParallelFor(
-      args.runs.size(),
-      analysis::WorkerCount(options.threads, args.runs.size()),
-      [&](size_t i, int) {
-        absl::StatusOr<analysis::ResultsFile> file =
-            analysis::ReadResultsFile(args.runs[i], {.keep_aggregates = false});
-        if (!file.ok()) {
-          errors[i] = file.status();
-          return;
-        }
-        runs[i] = analysis::SummarizeRun(*file, args.metrics);
-      });
-  for (const absl::Status& error : errors) {
-    if (!error.ok()) return Fail(io, error);
+  std::vector<analysis::RunSummary> runs(sources->size());
+  if (absl::Status read = analysis::ForEachRun(
+          *sources, *selection, {.keep_aggregates = false}, options.threads,
+          [&](size_t i, analysis::ResultsFile file) {
+            runs[i] = analysis::SummarizeRun(file, args.metrics);
+          });
+      !read.ok()) {
+    return Fail(io, read);
   }
   if (args.by_date) {
     if (absl::Status sorted = analysis::SortRunsByDate(&runs); !sorted.ok()) {
@@ -78,9 +80,11 @@ Command TrendCommand() {
       [](CLI::App& app) -> Action {
         auto args = std::make_shared<TrendArgs>();
         app.add_option("RUN", args->runs,
-                       "Results files, oldest first (or any order with "
-                       "--by-date)")
-            ->required();
+                       absl::StrCat("Runs, oldest first (or any order with "
+                                    "--by-date): ",
+                                    kRunOperandHelp,
+                                    ". None: the stored runs the selectors "
+                                    "pick, oldest first"));
         app.add_flag("--by-date", args->by_date,
                      "Order runs by their context date instead of the order "
                      "given");
@@ -121,6 +125,7 @@ Command TrendCommand() {
         app.add_flag("--strict-context", args->strict_context,
                      "Exit with status 2 when the runs differ in host, CPU, "
                      "build type, library version or grid options");
+        AddRunSelectionOptions(app, &args->selection);
         AddOutputOptions(app, &args->output);
         return [args](Io& io) { return RunTrend(*args, io); };
       }};
