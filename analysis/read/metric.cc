@@ -5,6 +5,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "analysis/read/printable.h"
 #include "nlohmann/json.hpp"
 
 namespace m8::analysis {
@@ -134,7 +135,7 @@ absl::StatusOr<CounterCatalogue> CounterCatalogue::Parse(
   for (const auto& [name, item] : root.items()) {
     auto error = [&name = name](absl::string_view detail) {
       return absl::InvalidArgumentError(
-          absl::StrCat("counter '", name, "': ", detail));
+          absl::StrCat("counter '", Printable(name), "': ", detail));
     };
     if (!item.is_object()) return error("not an object");
     CounterDeclaration declaration;
@@ -201,8 +202,9 @@ absl::StatusOr<Direction> ParseDirection(absl::string_view text) {
   if (text == "lower") return Direction::kLowerIsBetter;
   if (text == "higher") return Direction::kHigherIsBetter;
   if (text == "neutral") return Direction::kNeutral;
-  return absl::InvalidArgumentError(absl::StrCat(
-      "direction must be 'lower', 'higher' or 'neutral', got '", text, "'"));
+  return absl::InvalidArgumentError(
+      absl::StrCat("direction must be 'lower', 'higher' or 'neutral', got '",
+                   Printable(text), "'"));
 }
 
 absl::string_view UnitSuffix(Unit unit) {

@@ -1,20 +1,14 @@
 #include "analysis/read/reader.h"
 
-#include <fcntl.h>
-#include <sys/mman.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
-#include <cerrno>
-#include <cstdio>
-#include <cstdlib>
+#include <algorithm>
 #include <cstring>
 #include <limits>
-#include <memory>
 #include <optional>
 #include <string>
 #include <utility>
+#include <vector>
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/status/status.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
@@ -22,6 +16,8 @@
 #include "absl/strings/string_view.h"
 #include "analysis/read/metric.h"
 #include "analysis/read/nonfinite.h"
+#include "analysis/read/printable.h"
+#include "analysis/read/text_file.h"
 #include "analysis/stats/parallel.h"
 #include "nlohmann/json.hpp"
 #include "simdjson.h"
@@ -42,6 +38,13 @@ absl::string_view View(std::string_view text) {
 absl::string_view StringOf(dom::element value) {
   return View(std::string_view(value));
 }
+
+// What every part of a parse needs: how messages name the file, and which
+// strings stand for bare NaN and Infinity tokens in this document.
+struct Document {
+  std::string shown;  // Printable(source)
+  NonFiniteTokens tokens;
+};
 
 // ---- Diagnostics for text that is not JSON
 // -----------------------------------
@@ -96,9 +99,8 @@ std::string LineAndColumn(absl::string_view text, size_t offset) {
 // read: 'x'". Keep the part after the location.
 std::string ShortReason(const std::string& message) {
   size_t colon = message.find(": ");
-  std::string reason =
-      colon == std::string::npos ? message : message.substr(colon + 2);
-  return reason;
+  return Printable(colon == std::string::npos ? message
+                                              : message.substr(colon + 2));
 }
 
 absl::Status SyntaxError(absl::string_view text, const std::string& source,
@@ -135,7 +137,9 @@ absl::Status SyntaxError(absl::string_view text, const std::string& source,
 
 // ---- Typed access to DOM values --------------------------------------------
 
-absl::string_view TypeName(dom::element value) {
+// What `value` is, for messages; a stand-in string is the bare token it
+// replaced.
+std::string TypeName(dom::element value, const NonFiniteTokens& tokens) {
   switch (value.type()) {
     case ElementType::ARRAY:
       return "an array";
@@ -145,8 +149,10 @@ absl::string_view TypeName(dom::element value) {
     case ElementType::UINT64:
     case ElementType::DOUBLE:
       return "a number";
-    case ElementType::STRING:
-      return "a string";
+    case ElementType::STRING: {
+      const absl::string_view token = tokens.TokenOf(StringOf(value));
+      return token.empty() ? "a string" : absl::StrCat("a bare ", token);
+    }
     case ElementType::BOOL:
       return "a boolean";
     case ElementType::NULL_VALUE:
@@ -156,7 +162,8 @@ absl::string_view TypeName(dom::element value) {
 }
 
 // A number, or one of the rewritten non-finite tokens.
-std::optional<double> AsNumber(dom::element value) {
+std::optional<double> AsNumber(dom::element value,
+                               const NonFiniteTokens& tokens) {
   switch (value.type()) {
     case ElementType::INT64:
       return static_cast<double>(int64_t(value));
@@ -165,7 +172,7 @@ std::optional<double> AsNumber(dom::element value) {
     case ElementType::DOUBLE:
       return double(value);
     case ElementType::STRING:
-      return DecodeNonFinite(StringOf(value));
+      return tokens.Decode(StringOf(value));
     default:
       return std::nullopt;
   }
@@ -186,25 +193,32 @@ std::optional<int64_t> AsInteger(dom::element value) {
 // the object is ("context", "benchmarks[17] 'BM_x'").
 class FieldReader {
  public:
-  FieldReader(const std::string& source, std::string where)
-      : source_(source), where_(std::move(where)) {}
+  FieldReader(const Document& document, std::string where)
+      : document_(document), where_(std::move(where)) {}
 
   void set_where(std::string where) { where_ = std::move(where); }
 
   absl::Status WrongType(absl::string_view field, absl::string_view expected,
                          dom::element value) const {
-    return absl::InvalidArgumentError(
-        absl::StrCat(source_, ": ", where_, ": '", field, "' must be ",
-                     expected, ", got ", TypeName(value)));
+    return absl::InvalidArgumentError(absl::StrCat(
+        document_.shown, ": ", where_, ": '", Printable(field), "' must be ",
+        expected, ", got ", TypeName(value, document_.tokens)));
   }
   absl::Status Invalid(absl::string_view detail) const {
     return absl::InvalidArgumentError(
-        absl::StrCat(source_, ": ", where_, ": ", detail));
+        absl::StrCat(document_.shown, ": ", where_, ": ", detail));
+  }
+  absl::Status DuplicateKey(absl::string_view key) const {
+    return Invalid(absl::StrCat(
+        "duplicate key '", Printable(key),
+        "' (a JSON object must name each key once; which value was meant?)"));
   }
 
+  // A string; a stand-in for a bare NaN or Infinity is a number, not one.
   absl::Status String(absl::string_view field, dom::element value,
                       std::string* out) const {
-    if (value.type() != ElementType::STRING) {
+    if (value.type() != ElementType::STRING ||
+        !document_.tokens.TokenOf(StringOf(value)).empty()) {
       return WrongType(field, "a string", value);
     }
     *out = std::string(StringOf(value));
@@ -212,7 +226,7 @@ class FieldReader {
   }
   absl::Status Number(absl::string_view field, dom::element value,
                       double* out) const {
-    std::optional<double> number = AsNumber(value);
+    std::optional<double> number = AsNumber(value, document_.tokens);
     if (!number) return WrongType(field, "a number", value);
     *out = *number;
     return absl::OkStatus();
@@ -234,7 +248,7 @@ class FieldReader {
   }
 
  private:
-  const std::string& source_;
+  const Document& document_;
   std::string where_;
 };
 
@@ -247,15 +261,33 @@ class FieldReader {
 // ---- Context ---------------------------------------------------------------
 
 // Text of a value for Context::extra: strings unquoted, others as JSON.
-std::string ValueText(dom::element value) {
+std::string ValueText(dom::element value, const NonFiniteTokens& tokens) {
   if (value.type() == ElementType::STRING) {
     const absl::string_view text = StringOf(value);
-    if (std::optional<double> number = DecodeNonFinite(text)) {
+    if (std::optional<double> number = tokens.Decode(text)) {
       return absl::StrCat(*number);  // a bare NaN or Infinity, rewritten
     }
     return std::string(text);
   }
   return simdjson::minify(value);
+}
+
+// A key that an object inside `value` names twice, at any depth, or nullopt.
+std::optional<std::string> NestedDuplicateKey(dom::element value) {
+  if (value.type() == ElementType::ARRAY) {
+    for (dom::element item : dom::array(value)) {
+      if (auto key = NestedDuplicateKey(item)) return key;
+    }
+  } else if (value.type() == ElementType::OBJECT) {
+    absl::flat_hash_set<absl::string_view> seen;
+    for (dom::key_value_pair field : dom::object(value)) {
+      if (!seen.insert(View(field.key)).second) {
+        return std::string(View(field.key));
+      }
+      if (auto key = NestedDuplicateKey(field.value)) return key;
+    }
+  }
+  return std::nullopt;
 }
 
 absl::Status ParseCaches(const FieldReader& reader, dom::element value,
@@ -268,6 +300,9 @@ absl::Status ParseCaches(const FieldReader& reader, dom::element value,
       return reader.WrongType("caches[]", "an object", item);
     }
     CacheInfo cache;
+    if (std::optional<std::string> key = NestedDuplicateKey(item)) {
+      return reader.DuplicateKey(absl::StrCat("caches[].", *key));
+    }
     for (dom::key_value_pair field : dom::object(item)) {
       if (View(field.key) == "type") {
         M8_RETURN_IF_ERROR(
@@ -288,16 +323,19 @@ absl::Status ParseCaches(const FieldReader& reader, dom::element value,
   return absl::OkStatus();
 }
 
-absl::Status ParseContext(const std::string& source, dom::element value,
+absl::Status ParseContext(const Document& document, dom::element value,
                           Context* context) {
-  FieldReader reader(source, "context");
+  FieldReader reader(document, "context");
   if (value.type() != ElementType::OBJECT) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        source, ": 'context' must be an object, got ", TypeName(value)));
+    return absl::InvalidArgumentError(
+        absl::StrCat(document.shown, ": 'context' must be an object, got ",
+                     TypeName(value, document.tokens)));
   }
+  absl::flat_hash_set<absl::string_view> keys;
   for (dom::key_value_pair field : dom::object(value)) {
     const absl::string_view key = View(field.key);
     dom::element v = field.value;
+    if (!keys.insert(key).second) return reader.DuplicateKey(key);
     if (key == "date") {
       M8_RETURN_IF_ERROR(reader.String(key, v, &context->date));
     } else if (key == "host_name") {
@@ -341,7 +379,11 @@ absl::Status ParseContext(const std::string& source, dom::element value,
       }
       context->json_schema_version = version;
     } else {
-      context->extra.emplace_back(std::string(key), ValueText(v));
+      if (std::optional<std::string> nested = NestedDuplicateKey(v)) {
+        return reader.DuplicateKey(absl::StrCat(key, ".", *nested));
+      }
+      context->extra.emplace_back(std::string(key),
+                                  ValueText(v, document.tokens));
     }
   }
   return absl::OkStatus();
@@ -468,8 +510,8 @@ absl::StatusOr<double> NanosecondsPerUnit(const FieldReader& reader,
     *time_unit = TimeUnit::kSecond;
     return 1e9;
   }
-  return reader.Invalid(
-      absl::StrCat("'time_unit' must be ns, us, ms or s, got '", unit, "'"));
+  return reader.Invalid(absl::StrCat(
+      "'time_unit' must be ns, us, ms or s, got '", Printable(unit), "'"));
 }
 
 // Interns counter names. Entries list their counters in the same order, so
@@ -488,9 +530,26 @@ class CounterNames {
     return id;
   }
 
+  // Notes that counter `id` appears in entry `entry`; false when it did
+  // already (the entry names it twice).
+  bool FirstInEntry(uint32_t id, size_t entry) {
+    if (id >= entry_of_.size()) entry_of_.resize(id + 1, 0);
+    if (entry_of_[id] == entry + 1) return false;
+    entry_of_[id] = entry + 1;
+    return true;
+  }
+
+  // Whether a counter called `name` appears in entry `entry`.
+  bool InEntry(absl::string_view name, size_t entry) const {
+    const int id = builder_->FindCounter(name);
+    return id >= 0 && static_cast<size_t>(id) < entry_of_.size() &&
+           entry_of_[id] == entry + 1;
+  }
+
  private:
   ResultsBuilder* builder_;
   std::vector<std::pair<std::string, uint32_t>> recent_;
+  std::vector<size_t> entry_of_;  // per counter id: last entry + 1, or 0
 };
 
 struct RawTimes {
@@ -504,14 +563,14 @@ struct RawTimes {
   bool has_time_unit = false;
 };
 
-absl::Status ParseEntry(const std::string& source, size_t index,
+absl::Status ParseEntry(const Document& document, size_t index,
                         dom::element value, const ReadOptions& options,
                         CounterNames* names, ResultsBuilder* builder) {
-  FieldReader reader(source, absl::StrCat("benchmarks[", index, "]"));
+  FieldReader reader(document, absl::StrCat("benchmarks[", index, "]"));
   if (value.type() != ElementType::OBJECT) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(source, ": benchmarks[", index,
-                     "] must be an object, got ", TypeName(value)));
+    return absl::InvalidArgumentError(absl::StrCat(
+        document.shown, ": benchmarks[", index, "] must be an object, got ",
+        TypeName(value, document.tokens)));
   }
   dom::object object(value);
   Entry entry;
@@ -521,7 +580,8 @@ absl::Status ParseEntry(const std::string& source, size_t index,
     return reader.Invalid("missing required field 'name'");
   }
   M8_RETURN_IF_ERROR(reader.String("name", name_value, &entry.name));
-  reader.set_where(absl::StrCat("benchmarks[", index, "] '", entry.name, "'"));
+  reader.set_where(
+      absl::StrCat("benchmarks[", index, "] '", Printable(entry.name), "'"));
   if (!options.keep_aggregates) {
     dom::element run_type;
     if (object["run_type"].get(run_type) == simdjson::SUCCESS &&
@@ -534,10 +594,20 @@ absl::Status ParseEntry(const std::string& source, size_t index,
   RawTimes raw;
   bool has_run_name = false;
   size_t counter_position = 0;
+  uint64_t known_fields = 0;  // a bit per Field seen
+  // Keys that are neither known nor numbers (fields of newer versions);
+  // rare, so a list.
+  std::vector<absl::string_view> other_keys;
   for (dom::key_value_pair field : object) {
     const absl::string_view key = View(field.key);
     dom::element v = field.value;
-    switch (ClassifyField(key)) {
+    const Field kind = ClassifyField(key);
+    if (kind != Field::kCounter) {
+      const uint64_t bit = uint64_t{1} << static_cast<int>(kind);
+      if ((known_fields & bit) != 0) return reader.DuplicateKey(key);
+      known_fields |= bit;
+    }
+    switch (kind) {
       case Field::kName:
         break;
       case Field::kFamilyIndex:
@@ -560,8 +630,8 @@ absl::Status ParseEntry(const std::string& source, size_t index,
           entry.run_type = RunType::kAggregate;
         } else {
           return reader.Invalid(absl::StrCat(
-              "'run_type' must be 'iteration' or 'aggregate', got '", run_type,
-              "'"));
+              "'run_type' must be 'iteration' or 'aggregate', got '",
+              Printable(run_type), "'"));
         }
         break;
       }
@@ -651,9 +721,21 @@ absl::Status ParseEntry(const std::string& source, size_t index,
       case Field::kCounter: {
         // User counters are numbers; other unknown fields (from newer
         // versions) are ignored.
-        std::optional<double> number = AsNumber(v);
+        const bool listed = !other_keys.empty() &&
+                            std::find(other_keys.begin(), other_keys.end(),
+                                      key) != other_keys.end();
+        std::optional<double> number = AsNumber(v, document.tokens);
         if (number) {
-          builder->AddCounter(names->Id(counter_position++, key), *number);
+          const uint32_t id = names->Id(counter_position++, key);
+          if (listed || !names->FirstInEntry(id, index)) {
+            return reader.DuplicateKey(key);
+          }
+          builder->AddCounter(id, *number);
+        } else {
+          if (listed || names->InEntry(key, index)) {
+            return reader.DuplicateKey(key);
+          }
+          other_keys.push_back(key);
         }
         break;
       }
@@ -696,42 +778,59 @@ absl::Status ParseEntry(const std::string& source, size_t index,
   return absl::OkStatus();
 }
 
+// The first key that the top-level object names twice, or nullopt.
+std::optional<absl::string_view> TopLevelDuplicateKey(dom::object top) {
+  absl::flat_hash_set<absl::string_view> seen;
+  for (dom::key_value_pair field : top) {
+    if (!seen.insert(View(field.key)).second) return View(field.key);
+  }
+  return std::nullopt;
+}
+
 absl::StatusOr<ResultsFile> BuildResults(dom::element root, std::string source,
+                                         const Document& document,
                                          const ReadOptions& options) {
+  const std::string& shown = document.shown;
   if (root.type() != ElementType::OBJECT) {
     return absl::InvalidArgumentError(
-        absl::StrCat(source,
+        absl::StrCat(shown,
                      ": the top level must be an object with "
                      "'context' and 'benchmarks', got ",
-                     TypeName(root)));
+                     TypeName(root, document.tokens)));
   }
-  ResultsBuilder builder(source);
   dom::object top(root);
+  if (std::optional<absl::string_view> key = TopLevelDuplicateKey(top)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(shown, ": the top level names '", Printable(*key),
+                     "' twice (which one was meant?)"));
+  }
+  ResultsBuilder builder(std::move(source));
   dom::element context;
   if (top["context"].get(context) == simdjson::SUCCESS) {
-    M8_RETURN_IF_ERROR(ParseContext(source, context, &builder.context()));
-    M8_RETURN_IF_ERROR(ParseCounterCatalogue(source, &builder.context()));
+    M8_RETURN_IF_ERROR(ParseContext(document, context, &builder.context()));
+    M8_RETURN_IF_ERROR(ParseCounterCatalogue(shown, &builder.context()));
   }
   dom::element benchmarks;
   if (top["benchmarks"].get(benchmarks) != simdjson::SUCCESS) {
     return absl::InvalidArgumentError(
-        absl::StrCat(source, ": missing the 'benchmarks' array"));
+        absl::StrCat(shown, ": missing the 'benchmarks' array"));
   }
   if (benchmarks.type() != ElementType::ARRAY) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        source, ": 'benchmarks' must be an array, got ", TypeName(benchmarks)));
+    return absl::InvalidArgumentError(
+        absl::StrCat(shown, ": 'benchmarks' must be an array, got ",
+                     TypeName(benchmarks, document.tokens)));
   }
   builder.Reserve(dom::array(benchmarks).size());
   CounterNames names(&builder);
   size_t index = 0;
   for (dom::element item : dom::array(benchmarks)) {
     M8_RETURN_IF_ERROR(
-        ParseEntry(source, index, item, options, &names, &builder));
+        ParseEntry(document, index, item, options, &names, &builder));
     ++index;
   }
   if (index == 0) {
     return absl::InvalidArgumentError(absl::StrCat(
-        source, ": no benchmarks (the 'benchmarks' array is empty)"));
+        shown, ": no benchmarks (the 'benchmarks' array is empty)"));
   }
   int64_t first = -1;
   const int64_t duplicate = builder.Finish(&first);
@@ -742,10 +841,11 @@ absl::StatusOr<ResultsFile> BuildResults(dom::element root, std::string source,
         entry.run_type == RunType::kIteration
             ? absl::StrCat("run_name and repetition_index ",
                            entry.repetition_index)
-            : absl::StrCat("aggregate '", entry.aggregate_name, "'");
-    return absl::InvalidArgumentError(absl::StrCat(
-        source, ": duplicate entry: benchmarks[", duplicate, "] '", entry.name,
-        "' repeats benchmarks[", first, "] (same ", identity, ")"));
+            : absl::StrCat("aggregate '", Printable(entry.aggregate_name), "'");
+    return absl::InvalidArgumentError(
+        absl::StrCat(shown, ": duplicate entry: benchmarks[", duplicate, "] '",
+                     Printable(entry.name), "' repeats benchmarks[", first,
+                     "] (same ", identity, ")"));
   }
   return file;
 }
@@ -763,8 +863,16 @@ dom::parser& ThreadParser() {
 absl::StatusOr<ResultsFile> ParseBuffer(char* data, size_t size,
                                         std::string source,
                                         const ReadOptions& options) {
+  Document document;
+  document.shown = Printable(source);
   if (MayContainNonFinite(absl::string_view(data, size))) {
-    RewriteNonFinite(data, size);
+    absl::StatusOr<NonFiniteTokens> tokens =
+        NonFiniteTokens::Rewrite(data, size);
+    if (!tokens.ok()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(document.shown, ": ", tokens.status().message()));
+    }
+    document.tokens = *std::move(tokens);
   }
   dom::element root;
   const simdjson::error_code error =
@@ -773,90 +881,9 @@ absl::StatusOr<ResultsFile> ParseBuffer(char* data, size_t size,
                  /*realloc_if_needed=*/false)
           .get(root);
   if (error != simdjson::SUCCESS) {
-    return SyntaxError(absl::string_view(data, size), source, error);
+    return SyntaxError(absl::string_view(data, size), document.shown, error);
   }
-  return BuildResults(root, std::move(source), options);
-}
-
-// Memory for a file's text plus simdjson's padding, reused by each thread
-// from one file to the next. Large buffers are mapped with transparent huge
-// pages where the kernel allows: on virtual machines a page fault per 4 KiB
-// costs more than parsing that page, and zeroing fresh pages for every file
-// of a long history costs as much again.
-class TextBuffer {
- public:
-  TextBuffer() = default;
-  ~TextBuffer() { Release(); }
-  TextBuffer(const TextBuffer&) = delete;
-  TextBuffer& operator=(const TextBuffer&) = delete;
-
-  // Room for `size` bytes followed by zeroed padding; nullptr when out of
-  // memory. Invalidates earlier pointers.
-  char* Reserve(size_t size) {
-    const size_t needed = size + simdjson::SIMDJSON_PADDING;
-    if (needed > capacity_) {
-      Release();
-      constexpr size_t kHugePage = size_t{2} << 20;
-      capacity_ = (needed + kHugePage - 1) & ~(kHugePage - 1);
-      void* p = ::mmap(nullptr, capacity_, PROT_READ | PROT_WRITE,
-                       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-      if (p == MAP_FAILED) {
-        capacity_ = 0;
-        return nullptr;
-      }
-      ::madvise(p, capacity_, MADV_HUGEPAGE);
-      data_ = static_cast<char*>(p);
-    }
-    std::memset(data_ + size, 0, simdjson::SIMDJSON_PADDING);
-    return data_;
-  }
-
- private:
-  void Release() {
-    if (data_ != nullptr) ::munmap(data_, capacity_);
-    data_ = nullptr;
-    capacity_ = 0;
-  }
-
-  char* data_ = nullptr;
-  size_t capacity_ = 0;
-};
-
-TextBuffer& ThreadTextBuffer() {
-  thread_local TextBuffer buffer;
-  return buffer;
-}
-
-// Parses a large file straight from the page cache when the zero-filled
-// tail of its last page can serve as simdjson's padding: no copy, and no
-// fresh memory to fault in and zero (which on virtual machines costs more
-// than the parsing). Returns false, leaving `out` alone, when the file does
-// not qualify or cannot be mapped.
-bool ParseMapped(int fd, size_t size, const std::string& path,
-                 const ReadOptions& options, absl::StatusOr<ResultsFile>* out) {
-  constexpr size_t kWorthMapping = size_t{16} << 20;
-  const size_t page = static_cast<size_t>(::sysconf(_SC_PAGESIZE));
-  const size_t tail = size % page;
-  if (size < kWorthMapping || tail == 0 ||
-      page - tail < simdjson::SIMDJSON_PADDING) {
-    return false;
-  }
-  void* p = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
-  if (p == MAP_FAILED) return false;
-  char* text = static_cast<char*>(p);
-  struct Unmapper {
-    void* p;
-    size_t size;
-    ~Unmapper() { ::munmap(p, size); }
-  } unmap{p, size};
-  // The non-finite rewrite writes into the text: copy-on-write pages, only
-  // where it writes.
-  if (MayContainNonFinite(absl::string_view(text, size)) &&
-      ::mprotect(p, size, PROT_READ | PROT_WRITE) != 0) {
-    return false;
-  }
-  *out = ParseBuffer(text, size, path, options);
-  return true;
+  return BuildResults(root, std::move(source), document, options);
 }
 
 }  // namespace
@@ -866,8 +893,8 @@ absl::StatusOr<ResultsFile> ParseResults(absl::string_view json,
                                          const ReadOptions& options) {
   char* text = ThreadTextBuffer().Reserve(json.size());
   if (text == nullptr) {
-    return absl::ResourceExhaustedError(
-        absl::StrCat(source, ": out of memory for ", json.size(), " bytes"));
+    return absl::ResourceExhaustedError(absl::StrCat(
+        Printable(source), ": out of memory for ", json.size(), " bytes"));
   }
   std::memcpy(text, json.data(), json.size());
   return ParseBuffer(text, json.size(), std::move(source), options);
@@ -875,52 +902,11 @@ absl::StatusOr<ResultsFile> ParseResults(absl::string_view json,
 
 absl::StatusOr<ResultsFile> ReadResultsFile(const std::string& path,
                                             const ReadOptions& options) {
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
-    const int err = errno;
-    const std::string message =
-        absl::StrCat(path, ": cannot open: ", std::strerror(err));
-    if (err == ENOENT) return absl::NotFoundError(message);
-    if (err == EACCES) return absl::PermissionDeniedError(message);
-    return absl::InvalidArgumentError(message);
-  }
-  struct FdCloser {
-    int fd;
-    ~FdCloser() { ::close(fd); }
-  } closer{fd};
-  struct stat info;
-  if (::fstat(fd, &info) != 0) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(path, ": cannot read: ", std::strerror(errno)));
-  }
-  if (S_ISDIR(info.st_mode)) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(path, ": cannot read: it is a directory"));
-  }
-  const size_t size = static_cast<size_t>(info.st_size);
-  if (absl::StatusOr<ResultsFile> mapped;
-      ParseMapped(fd, size, path, options, &mapped)) {
-    return mapped;
-  }
-  char* text = ThreadTextBuffer().Reserve(size);
-  if (text == nullptr) {
-    return absl::ResourceExhaustedError(
-        absl::StrCat(path, ": out of memory for ", size, " bytes"));
-  }
-  size_t done = 0;
-  while (done < size) {
-    const ssize_t got =
-        ::pread(fd, text + done, size - done, static_cast<off_t>(done));
-    if (got < 0 && errno == EINTR) continue;
-    if (got < 0) {
-      return absl::InvalidArgumentError(
-          absl::StrCat(path, ": cannot read: ", std::strerror(errno)));
-    }
-    if (got == 0) break;  // the file shrank while we read it
-    done += static_cast<size_t>(got);
-  }
-  if (done < size) std::memset(text + done, 0, simdjson::SIMDJSON_PADDING);
-  return ParseBuffer(text, done, path, options);
+  absl::StatusOr<absl::Span<char>> text =
+      ReadTextFile(path, &ThreadTextBuffer(),
+                   {.max_stream_bytes = options.max_stream_bytes});
+  if (!text.ok()) return text.status();
+  return ParseBuffer(text->data(), text->size(), path, options);
 }
 
 absl::StatusOr<std::vector<ResultsFile>> ReadResultsFiles(

@@ -5,8 +5,11 @@
 // Parsing uses simdjson's DOM parser (runtime-dispatched SIMD); bare NaN and
 // Infinity tokens are handled as nonfinite.h describes. Any bad input gives
 // an InvalidArgument (or NotFound/PermissionDenied for paths) status whose
-// message is one line naming the file and the byte offset or the benchmark;
-// nothing crashes and no exception escapes.
+// message is one line naming the file and the byte offset or the benchmark,
+// with names shown through Printable (printable.h); nothing crashes and no
+// exception escapes. Bad input includes a key that an entry, the context or
+// the top level names twice (JSON leaves it to the reader which value
+// counts; a results file should not make that choice for it).
 //
 // Thread-safe: each thread uses its own parser.
 
@@ -27,6 +30,9 @@ struct ReadOptions {
   // Keep aggregate entries (mean, median, stddev, cv, BigO, RMS). Analyses
   // of the repetitions alone (trend) skip them: a third less to build.
   bool keep_aggregates = true;
+  // The most bytes read from a pipe, a device or a file whose size the
+  // kernel does not know (text_file.h); regular files have no cap.
+  size_t max_stream_bytes = size_t{1} << 30;
 };
 
 // Parses `json` (the whole text of a results file). `source` names it in
@@ -35,7 +41,8 @@ absl::StatusOr<ResultsFile> ParseResults(absl::string_view json,
                                          std::string source,
                                          const ReadOptions& options = {});
 
-// Reads and parses the file at `path`.
+// Reads and parses the file at `path`: a regular file, or a stream such as
+// a pipe from process substitution (text_file.h says how each is read).
 absl::StatusOr<ResultsFile> ReadResultsFile(const std::string& path,
                                             const ReadOptions& options = {});
 

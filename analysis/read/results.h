@@ -190,6 +190,11 @@ class ResultsBuilder {
   // Interns a counter name; returns its index.
   uint32_t CounterId(absl::string_view name);
 
+  // The index of an interned counter name, or -1.
+  int FindCounter(absl::string_view name) const {
+    return file_.FindCounter(name);
+  }
+
   // Appends a counter to the entry being built (call before AddEntry).
   void AddCounter(uint32_t name, double value);
 

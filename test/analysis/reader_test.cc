@@ -4,6 +4,7 @@
 #include <fstream>
 #include <string>
 
+#include "absl/strings/str_cat.h"
 #include "analysis/read/nonfinite.h"
 #include "analysis/read/samples.h"
 #include "gmock/gmock.h"
@@ -33,27 +34,71 @@ TEST(NonFiniteTest, RewritesBareTokensInPlaceKeepingLength) {
   std::string text =
       R"({"a": NaN, "b": -NaN, "c": Infinity, "d": -Infinity, "e": [NaN,Infinity]})";
   const size_t size = text.size();
-  EXPECT_EQ(RewriteNonFinite(text.data(), text.size()), 6);
+  absl::StatusOr<NonFiniteTokens> tokens =
+      NonFiniteTokens::Rewrite(text.data(), text.size());
+  ASSERT_TRUE(tokens.ok()) << tokens.status();
+  EXPECT_EQ(tokens->count(), 6);
   EXPECT_EQ(text.size(), size);
   EXPECT_EQ(
       text,
       R"({"a": "N", "b": "-N", "c": "Infini", "d": "-Infini", "e": ["N","Infini"]})");
+  EXPECT_TRUE(std::isnan(*tokens->Decode("N")));
+  EXPECT_TRUE(std::isnan(*tokens->Decode("-N")));
+  EXPECT_EQ(*tokens->Decode("Infini"), INFINITY);
+  EXPECT_EQ(*tokens->Decode("-Infini"), -INFINITY);
+  EXPECT_FALSE(tokens->Decode("Infinity").has_value());
+  EXPECT_EQ(tokens->TokenOf("-Infini"), "-Infinity");
+  EXPECT_EQ(tokens->TokenOf("x"), "");
 }
 
 TEST(NonFiniteTest, LeavesStringsAndLongerWordsAlone) {
   std::string text =
       R"({"NaN": "a NaN, Infinity", "x": "q\"NaN", "y": NaNx, "z": Infinityy})";
   const std::string original = text;
-  EXPECT_EQ(RewriteNonFinite(text.data(), text.size()), 0);
+  absl::StatusOr<NonFiniteTokens> tokens =
+      NonFiniteTokens::Rewrite(text.data(), text.size());
+  ASSERT_TRUE(tokens.ok()) << tokens.status();
+  EXPECT_EQ(tokens->count(), 0);
   EXPECT_EQ(text, original);
+  // Nothing was rewritten, so no string stands for a number.
+  EXPECT_FALSE(tokens->Decode("N").has_value());
+  EXPECT_FALSE(NonFiniteTokens().Decode("Infini").has_value());
 }
 
-TEST(NonFiniteTest, DecodesSentinels) {
-  EXPECT_TRUE(std::isnan(*DecodeNonFinite("N")));
-  EXPECT_TRUE(std::isnan(*DecodeNonFinite("-N")));
-  EXPECT_EQ(*DecodeNonFinite("Infini"), INFINITY);
-  EXPECT_EQ(*DecodeNonFinite("-Infini"), -INFINITY);
-  EXPECT_FALSE(DecodeNonFinite("Infinity").has_value());
+// A stand-in is only ever a string that no real string of the document
+// equals, escapes undone, so that each decodes to what it was.
+TEST(NonFiniteTest, StandInsAvoidTheDocumentsOwnStrings) {
+  std::string text =
+      R"({"l": "N", "m": "-\u004e", "n": "Infin\u0069", "v": [NaN, -NaN, Infinity]})";
+  absl::StatusOr<NonFiniteTokens> tokens =
+      NonFiniteTokens::Rewrite(text.data(), text.size());
+  ASSERT_TRUE(tokens.ok()) << tokens.status();
+  EXPECT_EQ(tokens->count(), 3);
+  EXPECT_FALSE(tokens->Decode("N").has_value());
+  EXPECT_FALSE(tokens->Decode("-N").has_value());
+  EXPECT_FALSE(tokens->Decode("Infini").has_value());
+  // The first free characters after the usual ones: '!' in each case.
+  EXPECT_EQ(
+      text,
+      R"({"l": "N", "m": "-\u004e", "n": "Infin\u0069", "v": ["!", "-!", "Infin!"]})");
+  EXPECT_TRUE(std::isnan(*tokens->Decode("!")));
+  EXPECT_TRUE(std::isnan(*tokens->Decode("-!")));
+  EXPECT_EQ(*tokens->Decode("Infin!"), INFINITY);
+}
+
+TEST(NonFiniteTest, NoFreeStandInIsAnError) {
+  // Every one-character string a stand-in for NaN could be, then a NaN.
+  std::string text = "[";
+  for (char c = '!'; c <= '~'; ++c) {
+    if (c == '"' || c == '\\') continue;
+    text += absl::StrCat("\"", std::string(1, c), "\",");
+  }
+  text += "NaN]";
+  absl::StatusOr<NonFiniteTokens> tokens =
+      NonFiniteTokens::Rewrite(text.data(), text.size());
+  ASSERT_FALSE(tokens.ok());
+  EXPECT_THAT(tokens.status().message(),
+              HasSubstr("cannot read the bare NaN at offset"));
 }
 
 TEST(ReaderTest, ReadsRealGoogleBenchmarkOutput) {
@@ -230,6 +275,127 @@ INSTANTIATE_TEST_SUITE_P(
         BadInput{"bad_context.json",
                  "context: 'num_cpus' must be an integer, got a string"}));
 
+// Text that parses as JSON but is no results file, with the one-line error
+// each gives.
+struct BadText {
+  const char* text;
+  const char* message;
+};
+
+class BadTextTest : public ::testing::TestWithParam<BadText> {};
+
+TEST_P(BadTextTest, GivesOneLineNamingThePlace) {
+  absl::StatusOr<ResultsFile> file = ParseResults(GetParam().text, "t.json");
+  ASSERT_FALSE(file.ok()) << GetParam().text;
+  const std::string message(file.status().message());
+  EXPECT_THAT(message, HasSubstr(GetParam().message));
+  EXPECT_EQ(message.find('\n'), std::string::npos) << message;
+}
+
+// A string in a number field is a type error, whatever it reads: the
+// stand-ins for bare NaN and Infinity tokens used to be any string "N",
+// "-N", "Infini" or "-Infini". And a bare token where a string belongs is
+// no string.
+INSTANTIATE_TEST_SUITE_P(
+    StringsAreNotNumbers, BadTextTest,
+    ::testing::Values(
+        BadText{R"({"benchmarks": [{"name": "BM_a", "real_time": "N",
+                 "cpu_time": 1, "time_unit": "ns"}]})",
+                "t.json: benchmarks[0] 'BM_a': 'real_time' must be a number, "
+                "got a string"},
+        BadText{R"({"benchmarks": [{"name": "BM_a", "real_time": 1,
+                 "cpu_time": "-Infini", "time_unit": "ns"}]})",
+                "'cpu_time' must be a number, got a string"},
+        BadText{R"({"context": {"mhz_per_cpu": "Infini"},
+                 "benchmarks": [{"name": "BM_a", "real_time": 1,
+                 "cpu_time": 1, "time_unit": "ns"}]})",
+                "t.json: context: 'mhz_per_cpu' must be a number, got a "
+                "string"},
+        BadText{R"({"benchmarks": [{"name": "BM_a", "real_time": "N",
+                 "cpu_time": NaN, "time_unit": "ns"}]})",
+                "'real_time' must be a number, got a string"},
+        BadText{R"({"benchmarks": [{"name": "BM_a", "real_time": 1,
+                 "cpu_time": 1, "time_unit": "ns", "label": NaN}]})",
+                "'label' must be a string, got a bare NaN"},
+        BadText{R"({"benchmarks": [{"name": -Infinity, "real_time": 1}]})",
+                "benchmarks[0]: 'name' must be a string, got a bare "
+                "-Infinity"}));
+
+// JSON leaves it to the reader which of two values of a key counts; a
+// results file must not leave that choice.
+INSTANTIATE_TEST_SUITE_P(
+    DuplicateKeys, BadTextTest,
+    ::testing::Values(
+        BadText{R"({"benchmarks": [{"name": "BM_a", "real_time": 1,
+                 "real_time": 2, "cpu_time": 1, "time_unit": "ns"}]})",
+                "t.json: benchmarks[0] 'BM_a': duplicate key 'real_time'"},
+        BadText{R"({"benchmarks": [{"name": "BM_a", "name": "BM_b",
+                 "real_time": 1, "cpu_time": 1, "time_unit": "ns"}]})",
+                "benchmarks[0] 'BM_a': duplicate key 'name'"},
+        BadText{R"({"benchmarks": [{"name": "BM_a", "real_time": 1,
+                 "cpu_time": 1, "time_unit": "ns", "hits": 1, "x": 2,
+                 "hits": 3}]})",
+                "benchmarks[0] 'BM_a': duplicate key 'hits'"},
+        BadText{R"({"benchmarks": [
+                 {"name": "BM_a", "real_time": 1, "cpu_time": 1,
+                  "time_unit": "ns", "hits": 1},
+                 {"name": "BM_b", "real_time": 1, "cpu_time": 1,
+                  "time_unit": "ns", "hits": 1, "hits": "many"}]})",
+                "benchmarks[1] 'BM_b': duplicate key 'hits'"},
+        BadText{R"({"benchmarks": [{"name": "BM_a", "real_time": 1,
+                 "cpu_time": 1, "time_unit": "ns", "note": "a",
+                 "note": "b"}]})",
+                "benchmarks[0] 'BM_a': duplicate key 'note'"},
+        BadText{R"({"benchmarks": [{"name": "BM_a", "real_time": 1,
+                 "cpu_time": 1, "time_unit": "ns", "v": "a", "v": 2}]})",
+                "benchmarks[0] 'BM_a': duplicate key 'v'"},
+        BadText{R"({"context": {"host_name": "a", "host_name": "b"},
+                 "benchmarks": [{"name": "BM_a", "real_time": 1,
+                 "cpu_time": 1, "time_unit": "ns"}]})",
+                "t.json: context: duplicate key 'host_name'"},
+        BadText{R"({"context": {"m8.counters": {"p99_ns": {"unit": "ns",
+                 "direction": "lower"}, "p99_ns": {"unit": "ns",
+                 "direction": "higher"}}},
+                 "benchmarks": [{"name": "BM_a", "real_time": 1,
+                 "cpu_time": 1, "time_unit": "ns"}]})",
+                "t.json: context: duplicate key 'm8.counters.p99_ns'"},
+        BadText{R"({"context": {"caches": [{"type": "Data", "level": 1,
+                 "level": 2}]}, "benchmarks": [{"name": "BM_a",
+                 "real_time": 1, "cpu_time": 1, "time_unit": "ns"}]})",
+                "t.json: context: duplicate key 'caches[].level'"},
+        BadText{R"({"benchmarks": [{"name": "BM_a", "real_time": 1,
+                 "cpu_time": 1, "time_unit": "ns"}], "benchmarks": []})",
+                "t.json: the top level names 'benchmarks' twice"}));
+
+// A real string that reads like a stand-in stays a string, and the bare
+// tokens of the same file still read as numbers.
+TEST(ReaderTest, RealStringsBesideBareTokens) {
+  absl::StatusOr<ResultsFile> file = ParseResults(
+      R"({"context": {"note": "N", "m8.inf": Infinity}, "benchmarks": [
+        {"name": "Infini", "real_time": 1, "cpu_time": 1, "time_unit": "ns",
+         "label": "N", "nan": NaN, "inf": -Infinity}]})",
+      "mixed.json");
+  ASSERT_TRUE(file.ok()) << file.status();
+  const Entry& entry = file->entries()[0];
+  EXPECT_EQ(entry.name, "Infini");
+  EXPECT_EQ(entry.label, "N");
+  EXPECT_TRUE(std::isnan(*file->Value(entry, "nan")));
+  EXPECT_EQ(*file->Value(entry, "inf"), -INFINITY);
+  EXPECT_EQ(*file->context().FindExtra("note"), "N");
+  EXPECT_EQ(*file->context().FindExtra("m8.inf"), "inf");
+}
+
+TEST(ReaderTest, NamesInMessagesArePrintable) {
+  absl::StatusOr<ResultsFile> file = ParseResults(
+      R"({"benchmarks": [{"name": "BM_a\n\u001b[2J\u009b", "real_time": "x",
+          "cpu_time": 1, "time_unit": "ns"}]})",
+      "dir\n/t.json");
+  ASSERT_FALSE(file.ok());
+  EXPECT_EQ(file.status().message(),
+            "dir\\n/t.json: benchmarks[0] 'BM_a\\n\\x1b[2J\\u009b': "
+            "'real_time' must be a number, got a string");
+}
+
 TEST(ReaderTest, ReportsSyntaxErrorOffsetInTheMiddle) {
   absl::StatusOr<ResultsFile> file =
       ParseResults("{\"benchmarks\": [\n  {\"name\": \"x\",, }]}", "mid.json");
@@ -238,9 +404,9 @@ TEST(ReaderTest, ReportsSyntaxErrorOffsetInTheMiddle) {
               HasSubstr("mid.json: not JSON at offset 32 (line 2, column 16)"));
 }
 
-// Files of 16 MiB and more are parsed straight from the page cache when the
-// tail of their last page can serve as padding (else they are copied); the
-// text of a NaN counter is then rewritten on a private copy of its page.
+// Large files read as their text parses, whatever the size of their last
+// page, NaN counters included, and the rewrite of the NaN tokens happens in
+// m8perf's copy, never in the file.
 TEST(ReaderTest, LargeFilesReadTheSameAsText) {
   std::string text = R"({"context": {}, "benchmarks": [)";
   for (int i = 0; text.size() < (size_t{17} << 20); ++i) {
