@@ -7,6 +7,8 @@
 #include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "analysis/read/printable.h"
+#include "analysis/report/format.h"
 #include "nlohmann/json.hpp"
 #include "optimizer/files.h"
 
@@ -164,20 +166,17 @@ std::string CalibrationToConsole(
       "%d runs of %d repetitions, %s; detectable: the smallest change one "
       "run a side finds (alpha %.2g, power %.0f%%); repetitions a side to "
       "find 1%% / 2%% / 5%% (- : not with one run a side)\n",
-      options.runs, options.repetitions, options.metric, options.noise.alpha,
-      100 * options.noise.power);
+      options.runs, options.repetitions, analysis::Printable(options.metric),
+      options.noise.alpha, 100 * options.noise.power);
   absl::StrAppend(
       &out, absl::StrFormat("%-50s %9s %9s %9s %9s %10s %s\n", "benchmark",
                             "CV", "MdAPE", "run-to-run", "drift", "detectable",
                             "reps 1/2/5%"));
   for (const BenchmarkCalibration& c : calibration) {
-    std::string name;
-    for (const char ch : c.benchmark) {
-      name.push_back(static_cast<unsigned char>(ch) < 0x20 ? '?' : ch);
-    }
     absl::StrAppend(
         &out,
-        absl::StrFormat("%-50s %9s %9s %9s %9s %10s %s / %s / %s\n", name,
+        absl::StrFormat("%-50s %9s %9s %9s %9s %10s %s / %s / %s\n",
+                        analysis::Printable(c.benchmark),
                         Percent(c.noise.within_cv), Percent(c.noise.mdape),
                         Percent(c.noise.run_sigma), Percent(c.noise.drift),
                         Percent(analysis::DetectableChange(
@@ -200,18 +199,13 @@ std::string CalibrationToMarkdown(
       "large: interleave several runs a side).\n\n| benchmark | CV | MdAPE | "
       "run-to-run | drift | detectable | 1%% | 2%% | 5%% |\n|---|---|---|---|"
       "---|---|---|---|---|\n",
-      options.runs, options.repetitions, options.metric, options.noise.alpha,
-      100 * options.noise.power);
+      options.runs, options.repetitions, analysis::MarkdownText(options.metric),
+      options.noise.alpha, 100 * options.noise.power);
   for (const BenchmarkCalibration& c : calibration) {
-    std::string name;
-    for (const char ch : c.benchmark) {
-      if (ch == '|' || ch == '<' || ch == '>' || ch == '`')
-        name.push_back('\\');
-      name.push_back(static_cast<unsigned char>(ch) < 0x20 ? '?' : ch);
-    }
-    absl::StrAppend(&md, "| ", name, " | ", Percent(c.noise.within_cv), " | ",
-                    Percent(c.noise.mdape), " | ", Percent(c.noise.run_sigma),
-                    " | ", Percent(c.noise.drift), " | ",
+    absl::StrAppend(&md, "| ", analysis::MarkdownCode(c.benchmark), " | ",
+                    Percent(c.noise.within_cv), " | ", Percent(c.noise.mdape),
+                    " | ", Percent(c.noise.run_sigma), " | ",
+                    Percent(c.noise.drift), " | ",
                     Percent(analysis::DetectableChange(
                         c.noise, options.repetitions, options.noise)),
                     " | ", Repetitions(c.noise, 0.01, options.noise), " | ",

@@ -14,6 +14,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
 #include "analysis/read/name_filter.h"
+#include "analysis/read/printable.h"
 #include "analysis/read/reader.h"
 #include "analysis/read/samples.h"
 #include "analysis/report/format.h"
@@ -171,9 +172,10 @@ absl::Status DevLoop::ChooseRepetitions(
     repetitions_ = std::max(kMinRepetitions, needed);
     err_ << "loop: " << repetitions_ << " repetitions a run, to detect a "
          << 100 * options_.target_change << "% change (from "
-         << options_.calibration_store << ")\n";
+         << analysis::Printable(options_.calibration_store) << ")\n";
     if (!limited.empty()) {
-      err_ << "loop: note: the run-to-run noise of " << limited
+      err_ << "loop: note: the run-to-run noise of "
+           << analysis::Printable(limited)
            << " is too large for one run a side to detect "
            << 100 * options_.target_change
            << "%: compare several runs a side\n";
@@ -224,12 +226,8 @@ void DevLoop::PrintComparison(const analysis::CompareReport& report) const {
       default:
         break;
     }
-    std::string name;
-    for (const char ch : c.name) {
-      name.push_back(static_cast<unsigned char>(ch) < 0x20 ? '?' : ch);
-    }
     table.AddRow(
-        {name, analysis::FormatValue(c.contender.median, c.metric.unit),
+        {c.name, analysis::FormatValue(c.contender.median, c.metric.unit),
          analysis::FormatChange(c.ratio),
          absl::StrCat("[", analysis::FormatChange(c.ci.low), ", ",
                       analysis::FormatChange(c.ci.high), "]"),
@@ -263,7 +261,7 @@ absl::StatusOr<DevLoop::Outcome> DevLoop::Iterate() {
   M8_RETURN_IF_ERROR(MakeDirectories(absl::StrCat(store_dir(), "/last")));
 
   // Build.
-  err_ << "loop: building " << options_.target << "\n";
+  err_ << "loop: building " << analysis::Printable(options_.target) << "\n";
   err_.flush();
   const std::string log = absl::StrCat(store_dir(), "/build.log");
   ProcessOptions build;
@@ -298,8 +296,8 @@ absl::StatusOr<DevLoop::Outcome> DevLoop::Iterate() {
   run.argv.push_back("--benchmark_out_format=json");
   run.stderr_path = absl::StrCat(stem, ".stderr");
   run.timeout = options_.run_timeout;
-  err_ << "loop: running " << options_.filter << ", " << repetitions
-       << " repetitions"
+  err_ << "loop: running " << analysis::Printable(options_.filter) << ", "
+       << repetitions << " repetitions"
        << (last_run_seconds_ > 0
                ? absl::StrFormat(" (ETA %.0fs)", last_run_seconds_)
                : "")
@@ -308,15 +306,15 @@ absl::StatusOr<DevLoop::Outcome> DevLoop::Iterate() {
   M8_ASSIGN_OR_RETURN(const ProcessResult ran, RunProcess(run));
   last_run_seconds_ = absl::ToDoubleSeconds(ran.wall);
   if (!ran.Succeeded()) {
-    err_ << "loop: " << binary << " failed (" << ran.Describe()
-         << "): " << TailOfFile(run.stderr_path) << "\n";
+    err_ << "loop: " << analysis::Printable(binary) << " failed ("
+         << ran.Describe() << "): " << TailOfFile(run.stderr_path) << "\n";
     err_.flush();
     return Outcome::kRunFailed;
   }
   absl::StatusOr<analysis::ResultsFile> current =
       analysis::ReadResultsFile(output);
   if (!current.ok()) {
-    err_ << "loop: " << current.status().message() << "\n";
+    err_ << "loop: " << analysis::Printable(current.status().message()) << "\n";
     return Outcome::kRunFailed;
   }
   if (const bool first_choice = repetitions_ == 0; first_choice) {
@@ -346,7 +344,8 @@ absl::StatusOr<DevLoop::Outcome> DevLoop::Iterate() {
     out_ << "against "
          << (options_.baseline.empty()
                  ? "the previous run"
-                 : absl::StrCat("baseline '", options_.baseline, "'"))
+                 : absl::StrCat("baseline '",
+                                analysis::Printable(options_.baseline), "'"))
          << ":\n";
     PrintComparison(report);
     outcome = Outcome::kCompared;
@@ -356,7 +355,7 @@ absl::StatusOr<DevLoop::Outcome> DevLoop::Iterate() {
     for (const analysis::Benchmark& b : current->benchmarks()) {
       if (std::optional<double> m =
               analysis::PointEstimate(*current, b, reader)) {
-        out_ << "  " << b.run_name << "  "
+        out_ << "  " << analysis::Printable(b.run_name) << "  "
              << analysis::FormatValue(
                     *m, analysis::ClassifyMetric(options_.metric).unit)
              << "\n";
@@ -371,7 +370,8 @@ absl::StatusOr<DevLoop::Outcome> DevLoop::Iterate() {
     const std::string saved = absl::StrCat(
         store_dir(), "/baselines/", SafeName(options_.save_baseline), ".json");
     M8_RETURN_IF_ERROR(CopyFile(output, saved));
-    err_ << "loop: saved as baseline '" << options_.save_baseline << "'\n";
+    err_ << "loop: saved as baseline '"
+         << analysis::Printable(options_.save_baseline) << "'\n";
   }
   return outcome;
 }
@@ -391,14 +391,14 @@ absl::StatusOr<int> DevLoop::Run(const std::atomic<bool>& stop) {
     M8_ASSIGN_OR_RETURN(const Outcome outcome, Iterate());
     (void)outcome;  // reported by Iterate; the loop goes on either way
     if (stop.load()) break;
-    err_ << "loop: waiting for a change under " << source
+    err_ << "loop: waiting for a change under " << analysis::Printable(source)
          << " (Ctrl-C stops)\n";
     err_.flush();
     std::vector<std::string> changed;
     M8_ASSIGN_OR_RETURN(const SourceWatcher::Event event,
                         watcher->Wait(stop, &changed));
     if (event == SourceWatcher::Event::kStopped) break;
-    err_ << "loop: " << changed.front()
+    err_ << "loop: " << analysis::Printable(changed.front())
          << (changed.size() > 1
                  ? absl::StrCat(" and ", changed.size() - 1, " more")
                  : "")

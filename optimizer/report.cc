@@ -7,6 +7,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "analysis/read/printable.h"
+#include "analysis/report/format.h"
 #include "analysis/stats/statistics.h"
 #include "boost/math/distributions/students_t.hpp"
 #include "nlohmann/json.hpp"
@@ -14,6 +16,9 @@
 namespace m8::optimizer {
 namespace {
 
+using analysis::MarkdownCode;
+using analysis::MarkdownText;
+using analysis::Printable;
 using nlohmann::json;
 using nlohmann::ordered_json;
 
@@ -24,48 +29,6 @@ std::string Ci(const analysis::Interval& ci) {
 }
 
 std::string Pvalue(double p) { return absl::StrFormat("%.3g", p); }
-
-// Control characters shown as \xNN, so that a name cannot rewrite the
-// terminal or break a line.
-std::string Printable(absl::string_view text) {
-  std::string out;
-  for (const char c : text) {
-    const auto u = static_cast<unsigned char>(c);
-    if (u < 0x20 || u == 0x7f) {
-      absl::StrAppend(&out, "\\x", absl::Hex(u, absl::kZeroPad2));
-    } else {
-      out.push_back(c);
-    }
-  }
-  return out;
-}
-
-// Text for a Markdown table cell: no HTML, no cell breaks.
-std::string MarkdownCell(absl::string_view text) {
-  std::string out;
-  for (const char c : Printable(text)) {
-    switch (c) {
-      case '|':
-        out += "\\|";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '&':
-        out += "&amp;";
-        break;
-      case '`':
-        out += "\\`";
-        break;
-      default:
-        out.push_back(c);
-    }
-  }
-  return out;
-}
 
 // The baseline's --m8_config document, or null for the binary's defaults
 // (or a document that does not parse: Tune refuses those before this).
@@ -479,28 +442,27 @@ std::string TuneReport::ToJson() const {
 }
 
 std::string TuneReport::ToMarkdown() const {
-  std::string md = absl::StrCat("# m8perf tune: `", MarkdownCell(setup_.filter),
-                                "`\n\n**", MarkdownCell(Headline()), "**\n\n");
-  absl::StrAppend(
-      &md, "- binary: `", MarkdownCell(setup_.binary), "`\n",
-      "- metric: ", setup_.options.metric.name, " (",
-      analysis::DirectionName(setup_.options.metric.direction),
-      " is better); alpha ", setup_.options.decision.alpha, ", noise band ",
-      100 * setup_.options.decision.noise, "%\n",
-      "- space: ", MarkdownCell(setup_.space_source), " (",
-      result_.valid_points, " valid points",
-      result_.excluded_points > 0
-          ? absl::StrCat(", ", result_.excluded_points,
-                         " ruled out by the grid's validation")
-          : "",
-      "), strategy ", StrategyName(result_.strategy), ", ",
-      result_.trials.size(), " trials\n", "- baseline: ",
-      setup_.baseline_config_json.empty()
-          ? "the binary's defaults"
-          : absl::StrCat("`", MarkdownCell(setup_.baseline_config_json), "`"),
-      "\n\n## Recommendations\n\n");
+  std::string md = absl::StrCat("# m8perf tune: ", MarkdownCode(setup_.filter),
+                                "\n\n**", MarkdownText(Headline()), "**\n\n");
+  absl::StrAppend(&md, "- binary: ", MarkdownCode(setup_.binary), "\n",
+                  "- metric: ", MarkdownText(setup_.options.metric.name), " (",
+                  analysis::DirectionName(setup_.options.metric.direction),
+                  " is better); alpha ", setup_.options.decision.alpha,
+                  ", noise band ", 100 * setup_.options.decision.noise, "%\n",
+                  "- space: ", MarkdownText(setup_.space_source), " (",
+                  result_.valid_points, " valid points",
+                  result_.excluded_points > 0
+                      ? absl::StrCat(", ", result_.excluded_points,
+                                     " ruled out by the grid's validation")
+                      : "",
+                  "), strategy ", StrategyName(result_.strategy), ", ",
+                  result_.trials.size(), " trials\n", "- baseline: ",
+                  setup_.baseline_config_json.empty()
+                      ? "the binary's defaults"
+                      : MarkdownCode(setup_.baseline_config_json),
+                  "\n\n## Recommendations\n\n");
   for (const std::string& r : recommendations_) {
-    absl::StrAppend(&md, "- ", MarkdownCell(r), "\n");
+    absl::StrAppend(&md, "- ", MarkdownText(r), "\n");
   }
   if (!result_.verifications.empty()) {
     absl::StrAppend(&md,
@@ -516,12 +478,12 @@ std::string TuneReport::ToMarkdown() const {
                                       GuardStateName(g.state)));
       }
       absl::StrAppend(
-          &md, "| ", MarkdownCell(space_.Describe(v.config)), " | ",
+          &md, "| ", MarkdownText(space_.Describe(v.config)), " | ",
           v.repetitions, " | ", Ratio(v.objective.ratio), " | ",
           Ci(v.objective.ci), " | ", Pvalue(v.objective.pvalue), " | ",
-          guards.empty() ? "-" : MarkdownCell(absl::StrJoin(guards, "; ")),
+          guards.empty() ? "-" : MarkdownText(absl::StrJoin(guards, "; ")),
           " | ", v.accepted ? "accepted" : "rejected", ": ",
-          MarkdownCell(v.reason), " |\n");
+          MarkdownText(v.reason), " |\n");
     }
   }
   if (result_.drift) {
@@ -539,9 +501,9 @@ std::string TuneReport::ToMarkdown() const {
       values.push_back(absl::StrCat(
           v.value.ToText(), ": ", Ratio(v.median_ratio), " (", v.trials, ")"));
     }
-    absl::StrAppend(&md, "| ", MarkdownCell(e.name), " | ",
+    absl::StrAppend(&md, "| ", MarkdownText(e.name), " | ",
                     KnobEffectName(e.kind), " | ",
-                    MarkdownCell(absl::StrJoin(values, ", ")), " |\n");
+                    MarkdownText(absl::StrJoin(values, ", ")), " |\n");
   }
   absl::StrAppend(&md,
                   "\n## Trials (cost ratio against the baseline run; below 1 "
@@ -549,9 +511,9 @@ std::string TuneReport::ToMarkdown() const {
                   "|\n|---|---|---|---|---|\n");
   for (const Trial& t : result_.trials) {
     absl::StrAppend(
-        &md, "| ", t.id, " | ", MarkdownCell(space_.Describe(t.config)), " | ",
+        &md, "| ", t.id, " | ", MarkdownText(space_.Describe(t.config)), " | ",
         t.repetitions, " | ", t.ok ? Ratio(t.judgement.ratio) : "-", " | ",
-        t.ok ? "ok" : MarkdownCell(absl::StrCat("failed: ", t.failure)),
+        t.ok ? "ok" : MarkdownText(absl::StrCat("failed: ", t.failure)),
         " |\n");
   }
   absl::StrAppend(
@@ -578,11 +540,12 @@ std::string TuneReport::ToConsole(bool colour) const {
            : result_.decision == Decision::kRejected ? "\033[33m"
                                                      : "\033[31m";
   }
-  std::string out = absl::StrCat(
-      bold, "m8perf tune ", Printable(setup_.filter), reset, ": ",
-      setup_.options.metric.name, ", ", StrategyName(result_.strategy), ", ",
-      result_.trials.size(), " trials of ", result_.valid_points,
-      " candidates\n", tint, Printable(Headline()), reset, "\n");
+  std::string out =
+      absl::StrCat(bold, "m8perf tune ", Printable(setup_.filter), reset, ": ",
+                   Printable(setup_.options.metric.name), ", ",
+                   StrategyName(result_.strategy), ", ", result_.trials.size(),
+                   " trials of ", result_.valid_points, " candidates\n", tint,
+                   Printable(Headline()), reset, "\n");
   for (const std::string& r : recommendations_) {
     absl::StrAppend(&out, "  - ", Printable(r), "\n");
   }

@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "analysis/judge/budgets.h"
+#include "analysis/read/printable.h"
 #include "analysis/report/console.h"
 #include "analysis/report/format.h"
 #include "analysis/report/json.h"
@@ -52,9 +53,10 @@ std::string DescribeUnmeasured(const Unmeasured& u) {
 
 std::string ToConsole(const CheckReport& report,
                       const ConsoleOptions& options) {
-  std::string out = absl::StrCat("Checking ", report.results_source);
+  std::string out = absl::StrCat("Checking ", Printable(report.results_source));
   if (!report.baseline_source.empty()) {
-    absl::StrAppend(&out, " against baseline ", report.baseline_source);
+    absl::StrAppend(&out, " against baseline ",
+                    Printable(report.baseline_source));
   }
   out += "\n\n";
   if (!report.breaches.empty()) {
@@ -70,10 +72,11 @@ std::string ToConsole(const CheckReport& report,
     out += "\n";
   }
   for (const Unmeasured& u : report.not_measured) {
-    absl::StrAppend(&out, "not measured: ", DescribeUnmeasured(u), "\n");
+    absl::StrAppend(&out, "not measured: ", Printable(DescribeUnmeasured(u)),
+                    "\n");
   }
   for (const std::string& warning : report.warnings) {
-    absl::StrAppend(&out, "warning: ", warning, "\n");
+    absl::StrAppend(&out, "warning: ", Printable(warning), "\n");
   }
   absl::StrAppend(
       &out,
@@ -85,25 +88,25 @@ std::string ToConsole(const CheckReport& report,
 
 std::string ToMarkdown(const CheckReport& report) {
   std::string out = absl::StrCat(
-      "### m8perf check: `", report.results_source, "`\n\n",
+      "### m8perf check: ", MarkdownCode(report.results_source), "\n\n",
       report.HasBreach() ? ":x: " : ":white_check_mark: ", Outcome(report),
       ".\n\n");
   if (!report.breaches.empty()) {
     out += "| Benchmark | Metric | Breach | Budget |\n|---|---|---|---|\n";
     for (const Breach& b : report.breaches) {
-      absl::StrAppend(&out, "| ", MarkdownCell(b.benchmark, true), " | ",
-                      b.metric.name, " | ", MarkdownCell(Describe(b)),
-                      " | budgets[", b.budget, "] ",
-                      MarkdownCell(b.pattern, true), " |\n");
+      absl::StrAppend(&out, "| ", MarkdownCode(b.benchmark), " | ",
+                      MarkdownText(b.metric.name), " | ",
+                      MarkdownText(Describe(b)), " | budgets[", b.budget, "] ",
+                      MarkdownCode(b.pattern), " |\n");
     }
     out += "\n";
   }
   for (const Unmeasured& u : report.not_measured) {
     absl::StrAppend(
-        &out, "- not measured: ", MarkdownCell(DescribeUnmeasured(u)), "\n");
+        &out, "- not measured: ", MarkdownText(DescribeUnmeasured(u)), "\n");
   }
   for (const std::string& warning : report.warnings) {
-    absl::StrAppend(&out, "- warning: ", MarkdownCell(warning), "\n");
+    absl::StrAppend(&out, "- warning: ", MarkdownText(warning), "\n");
   }
   return out;
 }

@@ -12,6 +12,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "analysis/read/printable.h"
 #include "analysis/report/console.h"
 #include "analysis/report/format.h"
 #include "analysis/report/json.h"
@@ -171,12 +172,13 @@ std::string SummaryParagraph(const CompareReport& report) {
 std::string ToConsole(const CompareReport& report,
                       const ConsoleOptions& options) {
   const bool colour = options.colour;
-  std::string out = absl::StrCat(
-      "Comparing ", report.base_source, " (base) to ", report.contender_source,
-      " (new)\n\n", WrapParagraph(SummaryParagraph(report), 79));
+  std::string out =
+      absl::StrCat("Comparing ", Printable(report.base_source), " (base) to ",
+                   Printable(report.contender_source), " (new)\n\n",
+                   WrapParagraph(SummaryParagraph(report), 79));
   for (const std::string& line : AllWarnings(report)) {
-    absl::StrAppend(&out, Paint("warning: ", Colour::kYellow, colour), line,
-                    "\n");
+    absl::StrAppend(&out, Paint("warning: ", Colour::kYellow, colour),
+                    Printable(line), "\n");
   }
   out += "\n";
   TextTable table({"Benchmark", "Metric", "Base", "New", "Change", "CI",
@@ -221,7 +223,8 @@ std::string ToConsole(const CompareReport& report,
   if (!report.geomeans.empty()) {
     out += "\nGeometric mean of the ratios:";
     for (const GeometricMeanRatio& g : report.geomeans) {
-      absl::StrAppend(&out, " ", g.metric.name, " ", FormatChange(g.ratio));
+      absl::StrAppend(&out, " ", Printable(g.metric.name), " ",
+                      FormatChange(g.ratio));
       if (&g != &report.geomeans.back()) out += ",";
     }
     const int count = report.geomeans.front().count;
@@ -230,24 +233,26 @@ std::string ToConsole(const CompareReport& report,
   }
   if (!report.only_in_base.empty()) {
     absl::StrAppend(&out, "Only in base (", report.only_in_base.size(),
-                    "): ", NameList(report.only_in_base, 10), "\n");
+                    "): ", Printable(NameList(report.only_in_base, 10)), "\n");
   }
   if (!report.only_in_contender.empty()) {
     absl::StrAppend(&out, "Only in new (", report.only_in_contender.size(),
-                    "): ", NameList(report.only_in_contender, 10), "\n");
+                    "): ", Printable(NameList(report.only_in_contender, 10)),
+                    "\n");
   }
   return out;
 }
 
 std::string ToMarkdown(const CompareReport& report) {
   constexpr size_t kMaxFullRows = 1000;
-  std::string out = absl::StrCat("### m8perf compare: `", report.base_source,
-                                 "` → `", report.contender_source, "`\n\n");
+  std::string out =
+      absl::StrCat("### m8perf compare: ", MarkdownCode(report.base_source),
+                   " → ", MarkdownCode(report.contender_source), "\n\n");
   const int regressed = report.Count(Verdict::kRegressed);
   absl::StrAppend(&out, regressed > 0 ? ":warning: " : "",
                   VerdictCounts(report), " (", Settings(report), ").\n\n");
   for (const std::string& warning : AllWarnings(report)) {
-    absl::StrAppend(&out, "- :warning: ", MarkdownCell(warning), "\n");
+    absl::StrAppend(&out, "- :warning: ", MarkdownText(warning), "\n");
   }
   if (!AllWarnings(report).empty()) out += "\n";
   const std::string header =
@@ -260,9 +265,9 @@ std::string ToMarkdown(const CompareReport& report) {
       verdict = absl::StrCat("**", verdict, "**");
     }
     if (!c.note.empty())
-      absl::StrAppend(&verdict, " (", MarkdownCell(c.note), ")");
+      absl::StrAppend(&verdict, " (", MarkdownText(c.note), ")");
     return absl::StrCat(
-        "| ", MarkdownCell(c.name, /*code=*/true), " | ", c.metric.name, " | ",
+        "| ", MarkdownCode(c.name), " | ", MarkdownText(c.metric.name), " | ",
         c.base.n ? FormatValue(c.base.median, c.metric.unit) : "-", " | ",
         c.contender.n ? FormatValue(c.contender.median, c.metric.unit) : "-",
         " | ", FormatChange(c.ratio), " | ", FormatInterval(c.ci), " | ",
@@ -281,8 +286,8 @@ std::string ToMarkdown(const CompareReport& report) {
   if (!report.geomeans.empty()) {
     out += "| Geometric mean | Change | Benchmarks |\n|---|---:|---:|\n";
     for (const GeometricMeanRatio& g : report.geomeans) {
-      absl::StrAppend(&out, "| ", g.metric.name, " | ", FormatChange(g.ratio),
-                      " | ", g.count, " |\n");
+      absl::StrAppend(&out, "| ", MarkdownText(g.metric.name), " | ",
+                      FormatChange(g.ratio), " | ", g.count, " |\n");
     }
     out += "\n";
   }
@@ -302,11 +307,13 @@ std::string ToMarkdown(const CompareReport& report) {
   }
   if (!report.only_in_base.empty()) {
     absl::StrAppend(&out, "\nOnly in base (", report.only_in_base.size(),
-                    "): ", NameList(report.only_in_base, 20), "\n");
+                    "): ", MarkdownText(NameList(report.only_in_base, 20)),
+                    "\n");
   }
   if (!report.only_in_contender.empty()) {
     absl::StrAppend(&out, "\nOnly in new (", report.only_in_contender.size(),
-                    "): ", NameList(report.only_in_contender, 20), "\n");
+                    "): ", MarkdownText(NameList(report.only_in_contender, 20)),
+                    "\n");
   }
   return out;
 }

@@ -4,8 +4,10 @@
 #include <cmath>
 #include <utility>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "analysis/read/printable.h"
 
 namespace m8::analysis {
 namespace {
@@ -62,6 +64,25 @@ const char* AnsiCode(Colour colour) {
       return "";
   }
   return "";
+}
+
+// ASCII punctuation that Markdown gives a meaning somewhere (emphasis,
+// links, code, headings, lists, tables, autolinks, math, entities). The
+// rest (/ , ; ? % ' ") means nothing outside a link or a tag, and neither
+// can start once these are escaped.
+bool MarkdownMeaningful(char c) {
+  switch (c) {
+    case '/':
+    case ',':
+    case ';':
+    case '?':
+    case '%':
+    case '\'':
+    case '"':
+      return false;
+    default:
+      return absl::ascii_ispunct(static_cast<unsigned char>(c));
+  }
 }
 
 }  // namespace
@@ -124,12 +145,18 @@ std::string FormatDouble(double value) {
 TextTable::TextTable(std::vector<std::string> headers,
                      std::vector<Align> aligns)
     : headers_(std::move(headers)), aligns_(std::move(aligns)) {
+  for (std::string& header : headers_) {
+    if (!IsPrintable(header)) header = Printable(header);
+  }
   aligns_.resize(headers_.size(), Align::kLeft);
 }
 
 void TextTable::AddRow(std::vector<std::string> cells,
                        std::vector<Colour> colours) {
   cells.resize(headers_.size());
+  for (std::string& cell : cells) {
+    if (!IsPrintable(cell)) cell = Printable(cell);
+  }
   colours.resize(headers_.size(), Colour::kNone);
   rows_.push_back(std::move(cells));
   colours_.push_back(std::move(colours));
@@ -183,20 +210,35 @@ std::string Paint(absl::string_view text, Colour colour, bool enabled) {
   return absl::StrCat(AnsiCode(colour), text, "\033[0m");
 }
 
-std::string MarkdownCell(absl::string_view text, bool code) {
-  std::string cell;
-  for (char c : text) {
-    if (c == '|') {
-      cell += "\\|";
-    } else if (c == '\n' || c == '\r') {
-      cell += ' ';
-    } else if (c == '`' && code) {
-      cell += '\'';
-    } else {
-      cell += c;
+std::string MarkdownText(absl::string_view text) {
+  // U+200D ZERO WIDTH JOINER: an `@` followed by it starts no mention.
+  constexpr char kJoiner[] = "\xe2\x80\x8d";
+  std::string out;
+  for (const char c : Printable(text)) {
+    switch (c) {
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '@':
+        out += '@';
+        out += kJoiner;
+        break;
+      default:
+        if (MarkdownMeaningful(c)) out += '\\';
+        out += c;
     }
   }
-  return code ? absl::StrCat("`", cell, "`") : cell;
+  return out;
+}
+
+std::string MarkdownCode(absl::string_view text) {
+  return absl::StrCat("<code>", MarkdownText(text), "</code>");
 }
 
 void JsonWriter::BeforeValue() {
@@ -246,29 +288,53 @@ JsonWriter& JsonWriter::Key(absl::string_view key) {
 JsonWriter& JsonWriter::String(absl::string_view value) {
   BeforeValue();
   *out_ += '"';
-  for (unsigned char c : value) {
+  size_t i = 0;
+  while (i < value.size()) {
+    const auto c = static_cast<unsigned char>(value[i]);
     switch (c) {
       case '"':
         *out_ += "\\\"";
-        break;
+        ++i;
+        continue;
       case '\\':
         *out_ += "\\\\";
-        break;
+        ++i;
+        continue;
       case '\n':
         *out_ += "\\n";
-        break;
+        ++i;
+        continue;
       case '\r':
         *out_ += "\\r";
-        break;
+        ++i;
+        continue;
       case '\t':
         *out_ += "\\t";
-        break;
+        ++i;
+        continue;
       default:
-        if (c < 0x20) {
-          *out_ += absl::StrFormat("\\u%04x", c);
-        } else {
-          *out_ += static_cast<char>(c);
-        }
+        break;
+    }
+    if (c >= 0x20 && c < 0x7f) {
+      *out_ += static_cast<char>(c);
+      ++i;
+      continue;
+    }
+    const size_t length = Utf8SequenceLength(value, i);
+    if (length == 0) {
+      *out_ += "\\ufffd";  // not UTF-8: JSON cannot hold the byte
+      ++i;
+    } else if (length == 1) {
+      *out_ += absl::StrFormat("\\u%04x", c);  // C0 or DEL
+      ++i;
+    } else if (length == 2 && c == 0xc2 &&
+               static_cast<unsigned char>(value[i + 1]) <= 0x9f) {
+      *out_ += absl::StrFormat("\\u%04x",
+                               static_cast<unsigned char>(value[i + 1]));  // C1
+      i += 2;
+    } else {
+      out_->append(value.data() + i, length);
+      i += length;
     }
   }
   *out_ += '"';

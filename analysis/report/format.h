@@ -34,6 +34,8 @@ std::string FormatDouble(double value);
 enum class Colour { kNone, kRed, kGreen, kYellow, kCyan, kBold };
 
 // A text table: columns sized to their widest cell, numbers right-aligned.
+// Headers and cells are shown through Printable (read/printable.h), so a
+// cell cannot break its row or drive the terminal.
 class TextTable {
  public:
   enum class Align { kLeft, kRight };
@@ -60,12 +62,26 @@ class TextTable {
 // Wraps `text` in the ANSI codes of `colour` when `enabled`.
 std::string Paint(absl::string_view text, Colour colour, bool enabled);
 
-// Escapes `|` and newlines for a Markdown table cell and wraps it in
-// backticks when `code`.
-std::string MarkdownCell(absl::string_view text, bool code = false);
+// `text` as literal GitHub-flavoured Markdown, for a paragraph, a list item
+// or a table cell: whatever a benchmark name, label, counter name, context
+// value or path holds renders as those characters and nothing else. After
+// Printable (no line breaks, no control characters): `&`, `<`, `>` become
+// HTML entities (no tags, no comments: `</details>` cannot close the report's
+// fold); the other ASCII punctuation that Markdown gives a meaning is
+// backslash-escaped (no emphasis, links `[x](y)`, images, headings, lists,
+// code spans, autolinks, math, and `|` cannot end a table cell), all but
+// / , ; ? % ' " which mean nothing once the others are escaped; `@` is
+// followed by a zero-width joiner, so that `@user` mentions nobody.
+std::string MarkdownText(absl::string_view text);
+
+// MarkdownText in <code></code>: monospace, and as literal.
+std::string MarkdownCode(absl::string_view text);
 
 // Streams JSON into a string. Objects and arrays nest; commas are inserted
 // automatically. Non-finite numbers are written as null (JSON has no NaN).
+// Strings are always valid JSON: control characters (C0, DEL and C1) are
+// written as \u escapes, and each byte that is not well-formed UTF-8 as
+// U+FFFD.
 class JsonWriter {
  public:
   explicit JsonWriter(std::string* out) : out_(out) {}

@@ -7,6 +7,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "analysis/read/printable.h"
 #include "analysis/report/console.h"
 #include "analysis/report/format.h"
 #include "analysis/report/json.h"
@@ -35,10 +36,10 @@ std::string Peak(const UslFit& fit) {
 std::string ToConsole(const ScaleReport& report,
                       const ConsoleOptions& options) {
   std::string out = absl::StrCat("Universal Scalability Law fits for ",
-                                 report.source, "\n\n");
+                                 Printable(report.source), "\n\n");
   for (const std::string& warning : report.warnings) {
     absl::StrAppend(&out, Paint("warning: ", Colour::kYellow, options.colour),
-                    warning, "\n");
+                    Printable(warning), "\n");
   }
   if (!report.warnings.empty()) out += "\n";
   if (report.sweeps.empty()) {
@@ -46,9 +47,10 @@ std::string ToConsole(const ScaleReport& report,
            "No thread sweeps (benchmarks that differ only in threads:N).\n";
   }
   for (const ThreadSweep& sweep : report.sweeps) {
-    absl::StrAppend(&out, Paint(sweep.name, Colour::kBold, options.colour),
-                    "  (", sweep.metric, ")\n  throughput  ", Points(sweep),
-                    "\n");
+    absl::StrAppend(&out,
+                    Paint(Printable(sweep.name), Colour::kBold, options.colour),
+                    "  (", Printable(sweep.metric), ")\n  throughput  ",
+                    Points(sweep), "\n");
     if (sweep.fit) {
       const UslFit& fit = *sweep.fit;
       absl::StrAppend(
@@ -62,7 +64,7 @@ std::string ToConsole(const ScaleReport& report,
     for (const std::string& warning : sweep.warnings) {
       absl::StrAppend(&out, "  ",
                       Paint("warning: ", Colour::kYellow, options.colour),
-                      warning, "\n");
+                      Printable(warning), "\n");
     }
     out += "\n";
   }
@@ -70,9 +72,10 @@ std::string ToConsole(const ScaleReport& report,
 }
 
 std::string ToMarkdown(const ScaleReport& report) {
-  std::string out = absl::StrCat("### m8perf scale: `", report.source, "`\n\n");
+  std::string out =
+      absl::StrCat("### m8perf scale: ", MarkdownCode(report.source), "\n\n");
   for (const std::string& warning : report.warnings) {
-    absl::StrAppend(&out, "- :warning: ", MarkdownCell(warning), "\n");
+    absl::StrAppend(&out, "- :warning: ", MarkdownText(warning), "\n");
   }
   if (!report.warnings.empty()) out += "\n";
   if (report.sweeps.empty()) return out + "No thread sweeps.\n";
@@ -86,16 +89,16 @@ std::string ToMarkdown(const ScaleReport& report) {
     }
     if (sweep.fit) {
       const UslFit& fit = *sweep.fit;
-      absl::StrAppend(&out, "| ", MarkdownCell(sweep.name, true), " | ",
+      absl::StrAppend(&out, "| ", MarkdownCode(sweep.name), " | ",
                       Points(sweep), " | ", absl::StrFormat("%.4g", fit.sigma),
                       " | ", absl::StrFormat("%.4g", fit.kappa), " | ",
                       FormatValue(fit.lambda, Unit::kPerSecond), " | ",
                       Peak(fit), " | ", absl::StrFormat("%.4f", fit.r_squared),
-                      " | ", MarkdownCell(warnings), " |\n");
+                      " | ", MarkdownText(warnings), " |\n");
     } else {
-      absl::StrAppend(&out, "| ", MarkdownCell(sweep.name, true), " | ",
+      absl::StrAppend(&out, "| ", MarkdownCode(sweep.name), " | ",
                       Points(sweep), " | - | - | - | - | - | ",
-                      MarkdownCell(warnings), " |\n");
+                      MarkdownText(warnings), " |\n");
     }
   }
   return out;

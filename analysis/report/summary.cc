@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "analysis/read/printable.h"
 #include "analysis/report/console.h"
 #include "analysis/report/format.h"
 #include "analysis/report/json.h"
@@ -62,10 +63,11 @@ std::string TargetLine(const SummaryReport& report) {
 
 std::string ToConsole(const SummaryReport& report,
                       const ConsoleOptions& options) {
-  std::string out = absl::StrCat("Summary of ", report.source, "\n\n");
+  std::string out =
+      absl::StrCat("Summary of ", Printable(report.source), "\n\n");
   for (const std::string& warning : report.warnings) {
     absl::StrAppend(&out, Paint("warning: ", Colour::kYellow, options.colour),
-                    warning, "\n");
+                    Printable(warning), "\n");
   }
   if (!report.warnings.empty()) out += "\n";
   std::vector<std::string> headers = {"Benchmark", "Reps"};
@@ -113,9 +115,9 @@ std::string ToConsole(const SummaryReport& report,
 
 std::string ToMarkdown(const SummaryReport& report) {
   std::string out =
-      absl::StrCat("### m8perf summary: `", report.source, "`\n\n");
+      absl::StrCat("### m8perf summary: ", MarkdownCode(report.source), "\n\n");
   for (const std::string& warning : report.warnings) {
-    absl::StrAppend(&out, "- :warning: ", MarkdownCell(warning), "\n");
+    absl::StrAppend(&out, "- :warning: ", MarkdownText(warning), "\n");
   }
   if (!report.warnings.empty()) out += "\n";
   if (!report.targets.empty()) {
@@ -126,27 +128,27 @@ std::string ToMarkdown(const SummaryReport& report) {
       const Unit unit = t.target.metric.unit;
       std::string status(TargetStatusName(t.status));
       if (t.status == TargetStatus::kFail) status = "**fail**";
-      absl::StrAppend(&out, "| ", MarkdownCell(t.target.name), " | ",
-                      RatioText(t), " | ", MarkdownCell(BoundText(t.target)),
-                      " | ", status, " | ",
-                      t.status == TargetStatus::kMissing
-                          ? MarkdownCell(t.problem)
-                          : absl::StrCat(t.target.metric.name, " ",
-                                         FormatValue(t.numerator, unit), " / ",
-                                         FormatValue(t.denominator, unit)),
-                      " |\n");
+      absl::StrAppend(
+          &out, "| ", MarkdownText(t.target.name), " | ", RatioText(t), " | ",
+          MarkdownText(BoundText(t.target)), " | ", status, " | ",
+          t.status == TargetStatus::kMissing
+              ? MarkdownText(t.problem)
+              : absl::StrCat(MarkdownText(t.target.metric.name), " ",
+                             FormatValue(t.numerator, unit), " / ",
+                             FormatValue(t.denominator, unit)),
+          " |\n");
     }
     out += "\n";
   }
   out += "| Benchmark | Reps |";
   for (const Metric& column : report.columns)
-    absl::StrAppend(&out, " ", column.name, " |");
+    absl::StrAppend(&out, " ", MarkdownText(column.name), " |");
   out += "\n|---|---:|";
   for (size_t i = 0; i < report.columns.size(); ++i) out += "---:|";
   out += "\n";
   for (const SummaryRow& row : report.rows) {
-    absl::StrAppend(&out, "| ", MarkdownCell(row.name, true), " | ",
-                    row.repetitions, " |");
+    absl::StrAppend(&out, "| ", MarkdownCode(row.name), " | ", row.repetitions,
+                    " |");
     for (size_t i = 0; i < report.columns.size(); ++i) {
       absl::StrAppend(&out, " ",
                       FormatValue(row.values[i], report.columns[i].unit), " |");

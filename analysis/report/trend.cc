@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "analysis/read/printable.h"
 #include "analysis/report/console.h"
 #include "analysis/report/format.h"
 #include "analysis/report/json.h"
@@ -71,7 +72,7 @@ std::string ToConsole(const TrendReport& report,
   absl::StrAppend(&out, Headline(report), "\n");
   for (const std::string& line : AllWarnings(report)) {
     absl::StrAppend(&out, Paint("warning: ", Colour::kYellow, options.colour),
-                    line, "\n");
+                    Printable(line), "\n");
   }
   return out;
 }
@@ -80,7 +81,7 @@ std::string ToMarkdown(const TrendReport& report) {
   std::string out =
       absl::StrCat("### m8perf trend\n\n", Headline(report), ".\n\n");
   for (const std::string& warning : AllWarnings(report)) {
-    absl::StrAppend(&out, "- :warning: ", MarkdownCell(warning), "\n");
+    absl::StrAppend(&out, "- :warning: ", MarkdownText(warning), "\n");
   }
   if (!AllWarnings(report).empty()) out += "\n";
   if (report.ChangePointCount() == 0) return out;
@@ -91,9 +92,9 @@ std::string ToMarkdown(const TrendReport& report) {
     for (const TrendChangePoint& cp : series.change_points) {
       std::string kind = Kind(series, cp);
       if (cp.regression) kind = absl::StrCat("**", kind, "**");
-      absl::StrAppend(&out, "| ", MarkdownCell(series.name, true), " | ",
-                      series.metric.name, " | #", cp.run, " ",
-                      MarkdownCell(report.runs[cp.run], true), " | ",
+      absl::StrAppend(&out, "| ", MarkdownCode(series.name), " | ",
+                      MarkdownText(series.metric.name), " | #", cp.run, " ",
+                      MarkdownCode(report.runs[cp.run]), " | ",
                       FormatValue(cp.mean_before, series.metric.unit), " | ",
                       FormatValue(cp.mean_after, series.metric.unit), " | ",
                       FormatChange(1 + cp.change), " | ",

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "analysis/read/printable.h"
 #include "analysis/status_macros.h"
 #include "optimizer/calibration.h"
 #include "optimizer/process_runner.h"
@@ -67,7 +68,7 @@ absl::StatusOr<int> RunCalibrate(const CalibrateArgs& args, Io& io) {
   const std::string binary =
       std::filesystem::canonical(args.binary, error).string();
   auto progress = [&io](absl::string_view line) {
-    io.err << line << "\n";
+    io.err << analysis::Printable(line) << "\n";
     io.err.flush();
   };
   M8_ASSIGN_OR_RETURN(
@@ -76,7 +77,8 @@ absl::StatusOr<int> RunCalibrate(const CalibrateArgs& args, Io& io) {
                            args.options, progress));
   if (!args.no_store) {
     M8_RETURN_IF_ERROR(optimizer::SaveCalibrations(args.store, calibration));
-    io.err << "calibrate: stored in " << args.store << "\n";
+    io.err << "calibrate: stored in " << analysis::Printable(args.store)
+           << "\n";
   }
   switch (args.output.format_value()) {
     case Format::kConsole:

@@ -61,7 +61,8 @@ struct OutputOptions {
 // Adds --format and --color to `app`.
 void AddOutputOptions(CLI::App& app, OutputOptions* options);
 
-// Prints "m8perf: error: <message>" and returns kExitUsage.
+// Prints "m8perf: error: <message>" and returns kExitUsage. The message is
+// shown through analysis::Printable: one line, whatever names it quotes.
 int Fail(Io& io, const absl::Status& status);
 
 // With --strict-context, runs whose contexts differ are an error: fails (one

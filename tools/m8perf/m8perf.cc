@@ -8,6 +8,7 @@
 #include "CLI/CLI.hpp"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "analysis/read/printable.h"
 #include "tools/m8perf/command.h"
 
 namespace m8::perf {
@@ -62,7 +63,7 @@ ParseDirections(const std::vector<std::string>& specs) {
 }
 
 int Fail(Io& io, const absl::Status& status) {
-  io.err << "m8perf: error: " << status.message() << "\n";
+  io.err << "m8perf: error: " << analysis::Printable(status.message()) << "\n";
   return kExitUsage;
 }
 
@@ -94,8 +95,11 @@ int RunM8perf(int argc, const char* const* argv, Io io) {
       return kExitOk;
     } catch (const CLI::ParseError& e) {
       // One line, as every other error: the problem and where to look.
-      io.err << "m8perf: error: " << e.what() << " (see m8perf "
-             << (argc > 1 ? absl::StrCat(argv[1], " ") : "") << "--help)\n";
+      io.err << "m8perf: error: " << analysis::Printable(e.what())
+             << " (see m8perf "
+             << (argc > 1 ? analysis::Printable(absl::StrCat(argv[1], " "))
+                          : "")
+             << "--help)\n";
       return kExitUsage;
     }
     for (auto& [sub, action] : actions) {
@@ -103,7 +107,8 @@ int RunM8perf(int argc, const char* const* argv, Io io) {
     }
     return kExitUsage;
   } catch (const std::exception& e) {
-    io.err << "m8perf: internal error: " << e.what() << "\n";
+    io.err << "m8perf: internal error: " << analysis::Printable(e.what())
+           << "\n";
     return kExitUsage;
   }
 }

@@ -15,6 +15,7 @@
 #include "absl/strings/strip.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "analysis/read/printable.h"
 #include "analysis/status_macros.h"
 #include "nlohmann/json.hpp"
 #include "optimizer/default_space.h"
@@ -226,8 +227,8 @@ absl::StatusOr<int> RunTune(TuneArgs args, Io& io) {
   if (!journal.ok()) return journal.status();
   if (args.resume) {
     M8_RETURN_IF_ERROR(optimizer::MakeDirectories(absl::StrCat(out, "/runs")));
-    io.err << "tune: resuming " << journal_path << " (" << journal->recorded()
-           << " runs recorded)\n";
+    io.err << "tune: resuming " << analysis::Printable(journal_path) << " ("
+           << journal->recorded() << " runs recorded)\n";
   }
 
   optimizer::ProcessRunnerOptions runner_options;
@@ -242,7 +243,7 @@ absl::StatusOr<int> RunTune(TuneArgs args, Io& io) {
 
   const absl::Time start = absl::Now();
   auto progress = [&io](absl::string_view line) {
-    io.err << line << "\n";
+    io.err << analysis::Printable(line) << "\n";
     io.err.flush();
   };
   M8_ASSIGN_OR_RETURN(
