@@ -154,8 +154,9 @@ absl::Status DevLoop::ChooseRepetitions(
     // that it knows for this binary.
     M8_ASSIGN_OR_RETURN(const std::vector<BenchmarkCalibration> store,
                         LoadCalibrations(options_.calibration_store));
-    M8_ASSIGN_OR_RETURN(const analysis::NameFilter filter,
-                        analysis::NameFilter::Create(options_.filter));
+    M8_ASSIGN_OR_RETURN(
+        const analysis::NameFilter filter,
+        analysis::NameFilter::ForBenchmarkFilter(options_.filter));
     int needed = 0;
     std::string limited;
     for (const BenchmarkCalibration& c : store) {

@@ -28,7 +28,7 @@
 namespace m8::analysis {
 
 struct Budget {
-  std::string benchmark;  // ECMAScript regex, searched in run_name
+  std::string benchmark;  // regex (name_filter.h), searched in run_name
   Metric metric;
   std::optional<double> max;         // in the metric's unit
   std::optional<double> min;         // in the metric's unit

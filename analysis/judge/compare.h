@@ -42,7 +42,8 @@ struct CompareOptions {
   // present on both sides (memory-manager fields only when named here: 1.7.1
   // reports garbage for them when repeating).
   std::vector<std::string> metrics;
-  // ECMAScript regular expression searched for in each run_name; empty
+  // Regular expression (name_filter.h: RE2, ECMAScript's syntax without
+  // backreferences and lookaround) searched for in each run_name; empty
   // compares everything.
   std::string filter;
   // Pair entries by their full name, as compare.py does, instead of pairing

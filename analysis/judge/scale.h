@@ -23,7 +23,8 @@ struct ScaleOptions {
   // Google Benchmark 1.7.1 real_time of a threaded run is per iteration of
   // all threads together). A time metric is turned into 1e9 / value.
   std::string metric;
-  // ECMAScript regex searched in run_name; empty: every benchmark.
+  // Regular expression searched in run_name (name_filter.h); empty: every
+  // benchmark.
   std::string filter;
   // Fewer points than this give a warning (the R `usl` package warns
   // below 6).

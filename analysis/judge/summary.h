@@ -96,8 +96,9 @@ inline constexpr absl::string_view kSummaryCounters[] = {
     "items_per_second", "bytes_per_second", "p50_ns",
     "p99_ns",           "p999_ns",          "max_ns"};
 
-// Summarises `file` (benchmarks whose run_name matches `filter`, an ECMAScript
-// regex; empty for all) and evaluates `targets`.
+// Summarises `file` (benchmarks whose run_name matches `filter`, a regular
+// expression as name_filter.h reads it; empty for all) and evaluates
+// `targets`.
 absl::StatusOr<SummaryReport> Summarize(const ResultsFile& file,
                                         const std::vector<Target>& targets,
                                         const std::string& filter = "");

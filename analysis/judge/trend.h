@@ -59,7 +59,8 @@ absl::Status SortRunsByDate(std::vector<RunSummary>* runs);
 
 struct TrendOptions {
   ChangePointOptions detector;
-  // ECMAScript regex searched in run_name; empty: every benchmark.
+  // Regular expression searched in run_name (name_filter.h); empty: every
+  // benchmark.
   std::string filter;
   // Overrides the direction of a metric, by name; ahead of the runs'
   // declarations (m8.counters: the latest run that declares it) and of

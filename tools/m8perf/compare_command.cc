@@ -110,7 +110,8 @@ Command CompareCommand() {
             ->delimiter(',');
         app.add_option("--filter", args->options.filter,
                        "Only benchmarks whose run_name matches this regular "
-                       "expression (ECMAScript, searched)");
+                       "expression (RE2: ECMAScript's syntax without "
+                       "backreferences and lookaround; searched)");
         app.add_option("--direction", args->directions,
                        "Override a metric's direction: NAME=lower|higher|"
                        "neutral (repeatable)");
