@@ -16,11 +16,9 @@
 #include "analysis/read/samples.h"
 
 namespace m8::analysis {
-namespace {
 
-// Splits "A/real_time/threads:4" into the sweep key "A/real_time/threads:*"
-// and 4. Returns false when the name has no threads:N part.
-bool SweepKey(const std::string& run_name, std::string* key, int* threads) {
+bool ThreadSweepKey(const std::string& run_name, std::string* key,
+                    int* threads) {
   std::vector<std::string> parts = absl::StrSplit(run_name, '/');
   for (std::string& part : parts) {
     if (absl::StartsWith(part, "threads:") &&
@@ -32,6 +30,8 @@ bool SweepKey(const std::string& run_name, std::string* key, int* threads) {
   }
   return false;
 }
+
+namespace {
 
 // Throughput of one benchmark, and the metric it came from.
 std::optional<double> Throughput(const ResultsFile& file,
@@ -70,7 +70,7 @@ absl::StatusOr<ScaleReport> AnalyzeScalability(const ResultsFile& file,
     if (!filter->Matches(benchmark.run_name)) continue;
     std::string key;
     int threads = 0;
-    if (!SweepKey(benchmark.run_name, &key, &threads)) continue;
+    if (!ThreadSweepKey(benchmark.run_name, &key, &threads)) continue;
     std::string metric;
     const std::optional<double> throughput =
         Throughput(file, benchmark, options.metric, &metric);

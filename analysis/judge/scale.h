@@ -46,6 +46,12 @@ struct ScaleReport {
   std::vector<std::string> warnings;  // the run's environment (environment.h)
 };
 
+// Splits "A/real_time/threads:4" into the sweep key "A/real_time/threads:*"
+// (ThreadSweep::name) and 4. Returns false when the name has no threads:N
+// part.
+bool ThreadSweepKey(const std::string& run_name, std::string* key,
+                    int* threads);
+
 absl::StatusOr<ScaleReport> AnalyzeScalability(const ResultsFile& file,
                                                const ScaleOptions& options);
 

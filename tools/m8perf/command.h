@@ -42,6 +42,7 @@ Command SummaryCommand();
 Command TuneCommand();
 Command CalibrateCommand();
 Command LoopCommand();
+Command ReportCommand();
 
 // ---- Helpers shared by the commands -----------------------------------------
 

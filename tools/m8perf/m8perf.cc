@@ -15,8 +15,9 @@ namespace m8::perf {
 
 const std::vector<Command>& Commands() {
   static const std::vector<Command>* const kCommands = new std::vector<Command>{
-      CompareCommand(), CheckCommand(), TrendCommand(),     ScaleCommand(),
-      SummaryCommand(), TuneCommand(),  CalibrateCommand(), LoopCommand()};
+      CompareCommand(), CheckCommand(),     TrendCommand(),
+      ScaleCommand(),   SummaryCommand(),   ReportCommand(),
+      TuneCommand(),    CalibrateCommand(), LoopCommand()};
   return *kCommands;
 }
 
