@@ -77,10 +77,19 @@ absl::string_view Problem(const nlohmann::json::exception& e) {
   return what;
 }
 
+// A key as the error messages quote it: 'alpha'. Escaped as JSON escapes
+// it, so that a key holding a newline or a quote cannot break the one-line
+// message.
+std::string Quoted(absl::string_view key) {
+  const std::string json = nlohmann::json(std::string(key)).dump();
+  return absl::StrCat("'", absl::string_view(json).substr(1, json.size() - 2),
+                      "'");
+}
+
 absl::Status KeyError(absl::string_view source, absl::string_view key,
                       absl::string_view problem) {
   return absl::InvalidArgumentError(
-      absl::StrCat(source, ": key '", key, "': ", problem));
+      absl::StrCat(source, ": key ", Quoted(key), ": ", problem));
 }
 
 // Reads an unsigned integer in [0, max] from `v`.
@@ -138,7 +147,10 @@ absl::Status Read(const nlohmann::json& v, absl::string_view source,
   }
   std::string error;
   if (!AbslParseFlag(v.get<std::string>(), out, &error)) {
-    return KeyError(source, key, error);
+    // The flag parser's message quotes the text as it is; v.dump() escapes.
+    return KeyError(
+        source, key,
+        absl::StrCat("must be \"clamp\" or \"skip\", got ", v.dump()));
   }
   return absl::OkStatus();
 }
@@ -189,8 +201,8 @@ absl::StatusOr<ConcurrentGridOptions> ParseGridConfig(
   }
   if (repeated) {
     return absl::InvalidArgumentError(
-        absl::StrCat(source, ": key '", *repeated,
-                     "' appears more than once (which one should win?)"));
+        absl::StrCat(source, ": key ", Quoted(*repeated),
+                     " appears more than once (which one should win?)"));
   }
   if (!doc.is_object()) {
     return absl::InvalidArgumentError(absl::StrCat(
@@ -202,8 +214,8 @@ absl::StatusOr<ConcurrentGridOptions> ParseGridConfig(
     const OptionInfo* option = FindGridOption(key);
     if (option == nullptr) {
       return absl::InvalidArgumentError(absl::StrCat(
-          source, ": unknown key '", key,
-          "' (keys are the GridOptions field names and shard_count)"));
+          source, ": unknown key ", Quoted(key),
+          " (keys are the GridOptions field names and shard_count)"));
     }
     if (absl::Status s = SetField(*option, value, source, options); !s.ok()) {
       return s;

@@ -35,12 +35,14 @@ std::string AbslUnparseFlag(EdgePolicy policy);
 // The bounds of the size options, which decide what a grid allocates when it
 // is built (before any cell is stored).
 //
-// Room for 2^28 cells is a table of 2^29 slots: 21.5 GB of address space
-// reserved and 512 MiB of control bytes written up front. Beyond that the
-// reservation itself, not the cells, exhausts a machine: room for 2^32
-// cells (the whole address space) reserves 343 GB and writes 8 GiB at once,
-// per grid. A frequency index costs 48 bytes a bucket, written up front.
-inline constexpr size_t kMaxExpectedCells = size_t{1} << 28;
+// Room for 2^26 cells is a table of 2^27 slots of 41 bytes: 5.5 GB, on
+// transparent huge pages, so a few thousand cells spread over it make most
+// of it resident. Measured on m8bench_grid's Recall fixture (4096 cells):
+// expected_cells 2^26 peaked at 4.8 GB resident, 2^28 at 7.6 GB, 2^32 (the
+// whole address space) at 17 GB. Beyond 2^26 the reservation itself, not
+// the cells, exhausts a machine. A frequency index costs 48 bytes a bucket,
+// written up front.
+inline constexpr size_t kMaxExpectedCells = size_t{1} << 26;
 inline constexpr int kMaxFrequencyBuckets = 1 << 20;
 
 struct GridOptions {

@@ -51,7 +51,9 @@ class HugePageAllocator {
   void deallocate(T* p, size_t n) {
     const size_t bytes = n * sizeof(T);
     if (bytes < kHugePageBytes) {
-      ::operator delete (p, bytes, std::align_val_t{alignof(T)});
+      // The unsized form: clang declares the sized one only with
+      // -fsized-deallocation.
+      ::operator delete (p, std::align_val_t{alignof(T)});
       return;
     }
     FreeHuge(p, bytes);

@@ -163,6 +163,20 @@ TEST(ParseGridConfigTest, RepeatedKeysAreNamed) {
       HasSubstr("must be a number"));
 }
 
+TEST(ParseGridConfigTest, KeysAndTextAreQuotedOnOneLine) {
+  // A key or a value holding a newline or a quote stays on the error's one
+  // line, escaped as JSON escapes it.
+  EXPECT_EQ(ErrorOf(R"({"a\nb": 1})").message(),
+            "cfg.json: unknown key 'a\\nb' (keys are the GridOptions field "
+            "names and shard_count)");
+  EXPECT_EQ(ErrorOf(R"({"x\"y": 1, "x\"y": 2})").message(),
+            "cfg.json: key 'x\\\"y' appears more than once (which one "
+            "should win?)");
+  EXPECT_EQ(ErrorOf(R"({"edge_policy": "skip\nclamp"})").message(),
+            "cfg.json: key 'edge_policy': must be \"clamp\" or \"skip\", "
+            "got \"skip\\nclamp\"");
+}
+
 TEST(ParseGridConfigTest, TextIsNeverANumber) {
   // Strings that look like numbers, or like the bare tokens Google
   // Benchmark writes for non-finite values, for every numeric option.

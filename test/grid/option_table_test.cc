@@ -234,8 +234,8 @@ TEST(OptionTableTest, KnownRangesAndChoices) {
   EXPECT_EQ(FindGridOption("edge_policy")->kind, OptionKind::kChoice);
   EXPECT_EQ(FindGridOption("alpha")->kind, OptionKind::kNumber);
   EXPECT_EQ(FindGridOption("shard_count")->kind, OptionKind::kInteger);
-  EXPECT_EQ(FindGridOption("max_cells")->max, 4294967296.0);      // 2^32
-  EXPECT_EQ(FindGridOption("expected_cells")->max, 268435456.0);  // 2^28
+  EXPECT_EQ(FindGridOption("max_cells")->max, 4294967296.0);     // 2^32
+  EXPECT_EQ(FindGridOption("expected_cells")->max, 67108864.0);  // 2^26
   EXPECT_EQ(FindGridOption("shard_count")->max, 4096.0);
   EXPECT_EQ(FindGridOption("frequency_buckets")->max, 1048576.0);
   for (const OptionInfo& option : GridOptionTable()) {
