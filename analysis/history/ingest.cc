@@ -25,7 +25,12 @@ absl::StatusOr<IngestedFile> IngestResultsFile(HistoryStore& store,
                                                const IngestOptions& options) {
   IngestedFile ingested;
   ingested.path = path;
-  M8_ASSIGN_OR_RETURN(const std::string sha256, Sha256OfFile(path));
+  // Hashing and parsing each read the whole file: one on another thread.
+  absl::StatusOr<std::string> hashed;
+  std::thread hasher([&] { hashed = Sha256OfFile(path); });
+  absl::StatusOr<ResultsFile> parsed = ReadResultsFile(path);
+  hasher.join();
+  M8_ASSIGN_OR_RETURN(const std::string sha256, std::move(hashed));
   M8_ASSIGN_OR_RETURN(std::optional<int64_t> stored,
                       store.FindByContent(sha256));
   if (stored.has_value()) {
@@ -33,7 +38,7 @@ absl::StatusOr<IngestedFile> IngestResultsFile(HistoryStore& store,
     ingested.already_stored = true;
     return ingested;
   }
-  M8_ASSIGN_OR_RETURN(const ResultsFile file, ReadResultsFile(path));
+  M8_ASSIGN_OR_RETURN(const ResultsFile file, std::move(parsed));
   const Context& context = file.context();
   const absl::Time now =
       options.now == absl::InfinitePast() ? absl::Now() : options.now;

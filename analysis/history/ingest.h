@@ -54,9 +54,10 @@ struct IngestedFile {
 std::string RecordedRevision(const Context& context);
 
 // Reads `path` (ReadResultsFile: every malformed file is refused before the
-// history is touched), hashes it and stores it. A file whose bytes are
-// stored already is not parsed again. Errors: the reader's for the file, the
-// store's (one line naming the history's location) for the history.
+// history is touched), hashes it (on a second thread, while it is parsed) and
+// stores it; a file whose bytes are stored already is reported as such.
+// Errors: the reader's for the file, the store's (one line naming the
+// history's location) for the history.
 absl::StatusOr<IngestedFile> IngestResultsFile(HistoryStore& store,
                                                const std::string& path,
                                                const IngestOptions& options);

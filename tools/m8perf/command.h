@@ -42,6 +42,8 @@ Command SummaryCommand();
 Command TuneCommand();
 Command CalibrateCommand();
 Command LoopCommand();
+Command IngestCommand();
+Command HistoryCommand();
 Command ReportCommand();
 
 // ---- Helpers shared by the commands -----------------------------------------

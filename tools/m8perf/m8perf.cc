@@ -15,8 +15,8 @@ namespace m8::perf {
 
 const std::vector<Command>& Commands() {
   static const std::vector<Command>* const kCommands = new std::vector<Command>{
-      CompareCommand(), CheckCommand(),     TrendCommand(),
-      ScaleCommand(),   SummaryCommand(),   ReportCommand(),
+      CompareCommand(), CheckCommand(),     TrendCommand(),  ScaleCommand(),
+      SummaryCommand(), ReportCommand(),    IngestCommand(), HistoryCommand(),
       TuneCommand(),    CalibrateCommand(), LoopCommand()};
   return *kCommands;
 }
