@@ -9,6 +9,9 @@
 #include <string>
 #include <vector>
 
+#include "analysis/history/ingest.h"
+#include "analysis/history/location.h"
+#include "analysis/history/store.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
@@ -124,6 +127,47 @@ TEST(ReportCommandTest, BadInputWritesNothing) {
   const Result no_html = M8perf({"report", Data("gbench/base.json")});
   EXPECT_EQ(no_html.status, kExitUsage);
   EXPECT_THAT(no_html.err, HasSubstr("--html"));
+}
+
+// Runs from the history: every selected run, and @last against @prev.
+TEST(ReportCommandTest, StoredRuns) {
+  const std::string db = ::testing::TempDir() + "report_history.db";
+  std::remove(db.c_str());
+  {
+    absl::StatusOr<analysis::HistoryLocation> location =
+        analysis::ParseHistoryUrl("sqlite:" + db);
+    ASSERT_TRUE(location.ok()) << location.status();
+    absl::StatusOr<std::unique_ptr<analysis::HistoryStore>> store =
+        analysis::HistoryStore::Open(*location, {.create = true});
+    ASSERT_TRUE(store.ok()) << store.status();
+    for (const char* file : {"gbench/base.json", "gbench/new.json"}) {
+      absl::StatusOr<analysis::IngestedFile> ingested =
+          analysis::IngestResultsFile(**store, Data(file), {});
+      ASSERT_TRUE(ingested.ok()) << ingested.status();
+    }
+  }
+  const std::string out = ::testing::TempDir() + "report_history.html";
+  const Result all = M8perf({"report", "--db", "sqlite:" + db, "--html", out});
+  ASSERT_EQ(all.status, kExitOk) << all.err;
+  nlohmann::json data = DataBlock(ReadFile(out));
+  ASSERT_EQ(data["runs"]["label"].size(), 2u);
+  EXPECT_THAT(data["runs"]["label"][0].get<std::string>(), StartsWith("@1 "));
+  EXPECT_THAT(data["runs"]["label"][1].get<std::string>(), StartsWith("@2 "));
+  EXPECT_EQ(data["baseline"]["index"], 0);
+
+  const Result last = M8perf({"report", "@last", "--baseline", "@prev", "--db",
+                              "sqlite:" + db, "--html", out});
+  ASSERT_EQ(last.status, kExitOk) << last.err;
+  data = DataBlock(ReadFile(out));
+  ASSERT_EQ(data["runs"]["label"].size(), 1u);
+  EXPECT_THAT(data["runs"]["label"][0].get<std::string>(), StartsWith("@2 "));
+  EXPECT_EQ(data["baseline"]["index"], -1);
+  EXPECT_THAT(data["baseline"]["label"].get<std::string>(), StartsWith("@1 "));
+
+  const Result missing =
+      M8perf({"report", "@7", "--db", "sqlite:" + db, "--html", out + ".none"});
+  EXPECT_EQ(missing.status, kExitUsage);
+  EXPECT_FALSE(Exists(out + ".none"));
 }
 
 }  // namespace

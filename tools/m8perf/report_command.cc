@@ -1,4 +1,4 @@
-// m8perf report RESULTS... --html OUT.html
+// m8perf report [RUN...] --html OUT.html
 
 #include <memory>
 #include <string>
@@ -6,39 +6,41 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "analysis/history/selection.h"
 #include "analysis/read/reader.h"
 #include "analysis/report/html_page.h"
 #include "analysis/report/html_report.h"
 #include "analysis/status_macros.h"
 #include "optimizer/files.h"
 #include "tools/m8perf/command.h"
+#include "tools/m8perf/run_source.h"
 
 namespace m8::perf {
 namespace {
 
-// Where the report's runs come from: results files, oldest first.
-struct RunSource {
-  std::vector<std::string> files;
-  int threads = 0;
-};
-
-// The runs to report on, oldest first, each labelled as the page names it:
-// a file by its path (the page adds the context's date and m8.git_revision).
-absl::StatusOr<std::vector<analysis::LabelledRun>> LoadRuns(
-    const RunSource& source) {
+// The runs that `operands` name (results files, stored runs @ID, @last,
+// @prev), in order; with no operands, the runs the selectors pick from the
+// history, oldest first. Each is labelled as the page names it: a file by
+// its path, a stored run as "@12 (date, revision)".
+absl::StatusOr<std::vector<analysis::LabelledRun>> ReadRuns(
+    const std::vector<std::string>& operands,
+    const analysis::RunSelectionOptions& selection, int threads) {
+  M8_ASSIGN_OR_RETURN(std::vector<analysis::RunSource> sources,
+                      analysis::ResolveRuns(operands, selection));
   M8_ASSIGN_OR_RETURN(std::vector<analysis::ResultsFile> files,
-                      analysis::ReadResultsFiles(source.files, source.threads));
+                      analysis::LoadRuns(sources, selection, {}, threads));
   std::vector<analysis::LabelledRun> runs;
   runs.reserve(files.size());
-  for (analysis::ResultsFile& file : files) {
-    std::string label = file.source();
-    runs.push_back({std::move(label), std::move(file)});
+  for (size_t i = 0; i < files.size(); ++i) {
+    runs.push_back({sources[i].label, std::move(files[i])});
   }
   return runs;
 }
 
 struct ReportArgs {
-  RunSource source;
+  std::vector<std::string> runs;
+  RunSelectionArgs selection;
+  int threads = 0;
   std::string html;
   std::string baseline;
   std::string budgets;
@@ -58,16 +60,17 @@ absl::StatusOr<analysis::HtmlReport> Judge(ReportArgs args) {
     M8_ASSIGN_OR_RETURN(args.options.targets,
                         analysis::ReadTargets(args.targets));
   }
+  M8_ASSIGN_OR_RETURN(const analysis::RunSelectionOptions selection,
+                      SelectionOptions(args.selection));
   M8_ASSIGN_OR_RETURN(std::vector<analysis::LabelledRun> runs,
-                      LoadRuns(args.source));
-  std::unique_ptr<analysis::LabelledRun> baseline;
+                      ReadRuns(args.runs, selection, args.threads));
+  std::vector<analysis::LabelledRun> baseline;
   if (!args.baseline.empty()) {
-    M8_ASSIGN_OR_RETURN(analysis::ResultsFile file,
-                        analysis::ReadResultsFile(args.baseline));
-    baseline = std::make_unique<analysis::LabelledRun>(
-        analysis::LabelledRun{args.baseline, std::move(file)});
+    M8_ASSIGN_OR_RETURN(baseline,
+                        ReadRuns({args.baseline}, selection, args.threads));
   }
-  return analysis::BuildHtmlReport(runs, baseline.get(), args.options);
+  return analysis::BuildHtmlReport(
+      runs, baseline.empty() ? nullptr : &baseline.front(), args.options);
 }
 
 int RunReport(const ReportArgs& args, Io& io) {
@@ -96,17 +99,19 @@ Command ReportCommand() {
       "environment.",
       [](CLI::App& app) -> Action {
         auto args = std::make_shared<ReportArgs>();
-        app.add_option("RESULTS", args->source.files,
-                       "Results files, oldest first; the last is the latest "
-                       "run")
-            ->required();
+        app.add_option(
+            "RUN", args->runs,
+            absl::StrCat("Runs, oldest first; the last is the "
+                         "latest. Each ",
+                         kRunOperandHelp, ". None: every selected stored run"));
         app.add_option("--html", args->html,
                        "The page to write (replaced atomically; nothing is "
                        "written on an error)")
             ->required();
         app.add_option("--baseline", args->baseline,
-                       "Results to compare the latest run with (default: the "
-                       "previous run)");
+                       absl::StrCat("The run to compare the latest with "
+                                    "(default: the previous run): ",
+                                    kRunOperandHelp));
         app.add_option("--budgets", args->budgets,
                        "Budgets file (JSON) checked on the latest run");
         app.add_option("--targets", args->targets,
@@ -147,13 +152,14 @@ Command ReportCommand() {
                        "Fewest points on either side of a change point")
             ->check(CLI::Range(1, 100000))
             ->capture_default_str();
-        app.add_option("--threads", args->source.threads,
+        app.add_option("--threads", args->threads,
                        "Worker threads (0: one per core)")
             ->check(CLI::Range(0, 1024))
             ->capture_default_str();
+        AddRunSelectionOptions(app, &args->selection);
         return [args](Io& io) {
           ReportArgs run = *args;
-          run.options.compare.threads = run.source.threads;
+          run.options.compare.threads = run.threads;
           return RunReport(run, io);
         };
       }};
