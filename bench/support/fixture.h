@@ -7,7 +7,9 @@
 // SharedInputs holds what every thread of a run shares (a filled grid, key
 // arrays): Google Benchmark calls SetUp and TearDown once per thread and per
 // trial run, on one fixture object, so the first thread's SetUp builds (or
-// fetches from the ResourceCache) and the last thread's TearDown releases.
+// fetches from the ResourceCache) and the last holder's TearDown releases.
+// TearDown runs even after a failed SetUp; only threads whose SetUp
+// succeeded hold the inputs, so only they release them.
 //
 // Thread-safety: SharedInputs is thread-safe; the value it holds is shared
 // read-only unless the fixture says otherwise. (The support layer locks with
@@ -22,6 +24,7 @@
 #include <utility>
 
 #include "absl/base/thread_annotations.h"
+#include "absl/container/flat_hash_set.h"
 #include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -46,30 +49,36 @@ template <typename T>
 class SharedInputs {
  public:
   // Called from every thread's SetUp: the first caller of a run builds the
-  // value, the others wait for it. On error every caller gets the error.
-  absl::Status Acquire(absl::FunctionRef<absl::StatusOr<T>()> build) {
+  // value, the others wait for it and share it. A failed build returns its
+  // error to that caller only, which then holds nothing; the next caller
+  // builds again.
+  absl::Status Acquire(int thread_index,
+                       absl::FunctionRef<absl::StatusOr<T>()> build) {
     std::lock_guard<std::mutex> lock(mu_);
-    if (users_ == 0) {
+    if (holders_.empty()) {
       absl::StatusOr<T> built = build();
       if (!built.ok()) return built.status();
       value_.emplace(*std::move(built));
     }
-    ++users_;
+    holders_.insert(thread_index);
     return absl::OkStatus();
   }
-  // Called from every thread's TearDown after a successful Acquire; the
-  // last one destroys the value.
-  void Release() {
+  // Called from every thread's TearDown, whether or not its Acquire
+  // succeeded: only a thread that holds the value lets go of it, and the
+  // last holder destroys it. A thread whose SetUp failed therefore never
+  // frees the value other threads are still using.
+  void Release(int thread_index) {
     std::lock_guard<std::mutex> lock(mu_);
-    if (users_ > 0 && --users_ == 0) value_.reset();
+    if (holders_.erase(thread_index) == 1 && holders_.empty()) value_.reset();
   }
 
-  // REQUIRES: between this thread's Acquire and Release.
+  // REQUIRES: between this thread's successful Acquire and its Release.
   T& get() ABSL_NO_THREAD_SAFETY_ANALYSIS { return *value_; }
 
  private:
   std::mutex mu_;
-  int users_ ABSL_GUARDED_BY(mu_) = 0;
+  // The threads (by Google Benchmark's thread index) holding the value.
+  absl::flat_hash_set<int> holders_ ABSL_GUARDED_BY(mu_);
   std::optional<T> value_ ABSL_GUARDED_BY(mu_);
 };
 
@@ -116,9 +125,12 @@ class InputsFixture : public NamedFixture {
 
  private:
   void SetUp(benchmark::State& state) final {
-    OkOrSkip(state, inputs_.Acquire([&] { return Build(state); }));
+    OkOrSkip(state, inputs_.Acquire(state.thread_index(),
+                                    [&] { return Build(state); }));
   }
-  void TearDown(benchmark::State&) final { inputs_.Release(); }
+  void TearDown(benchmark::State& state) final {
+    inputs_.Release(state.thread_index());
+  }
   void BenchmarkCase(benchmark::State& state) final {
     if (SkippedInSetUp(state)) return;
     Measure(state, inputs_.get());

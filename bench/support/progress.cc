@@ -149,8 +149,11 @@ int64_t CountBenchmarks(const char* program, const std::string& filter) {
   std::string name = program;
   std::string list = "--benchmark_list_tests=true";
   std::string no_list = "--benchmark_list_tests=false";
-  char* listing[] = {name.data(), list.data(), nullptr};
-  int listing_count = 2;
+  // No results file: Google Benchmark would create (and empty) the one
+  // BENCHMARK_OUT names even for a listing.
+  std::string no_out = "--benchmark_out=";
+  char* listing[] = {name.data(), list.data(), no_out.data(), nullptr};
+  int listing_count = 3;
   benchmark::Initialize(&listing_count, listing);
   NullReporter reporter;
   std::ostringstream names;

@@ -1,8 +1,16 @@
 #include "bench/support/resources.h"
 
+#include <fcntl.h>
+#include <linux/magic.h>
+#include <sys/statfs.h>
+#include <time.h>
+#include <unistd.h>
+
 #include <cstdint>
+#include <cstdio>
 #include <cstring>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "bench/support/heap_counter.h"
@@ -13,17 +21,50 @@
 namespace m8::bench {
 namespace {
 
-TEST(ResourcesTest, ThreadCpuTimeGrowsWithWork) {
+// This thread's CPU time in seconds, from the kernel's per-thread clock (not
+// the getrusage call under test).
+double ThreadCpuSeconds() {
+  timespec ts;
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+// Spins until this thread has used `seconds` of CPU time: a fixed amount of
+// work however busy the machine is (a loaded machine only makes it take
+// longer on the wall clock).
+void SpinCpu(double seconds) {
+  volatile double sink = 0;
+  const double start = ThreadCpuSeconds();
+  while (ThreadCpuSeconds() - start < seconds) sink = sink + 1.0;
+}
+
+TEST(ResourcesTest, ThreadCpuTimeCountsTheThreadsOwnWork) {
   const absl::StatusOr<ThreadUsage> before = ReadThreadUsage();
   ASSERT_TRUE(before.ok()) << before.status();
-  volatile double sink = 0;
-  const int64_t start = NowNanos();
-  while (NowNanos() - start < 50'000'000) sink = sink + 1.0;  // 50 ms.
+  const double clock_before = ThreadCpuSeconds();
+  SpinCpu(0.05);
+  const double clock_after = ThreadCpuSeconds();
   const absl::StatusOr<ThreadUsage> after = ReadThreadUsage();
   ASSERT_TRUE(after.ok());
-  EXPECT_GT(after->user_s + after->sys_s,
-            before->user_s + before->sys_s + 0.01);
-  EXPECT_GE(after->ctx_voluntary, before->ctx_voluntary);
+  const double used =
+      (after->user_s + after->sys_s) - (before->user_s + before->sys_s);
+  // getrusage brackets the clock's reads, so it saw at least the clock's
+  // 50 ms, and little more (only the reads themselves lie outside).
+  EXPECT_GE(used, clock_after - clock_before - 1e-4);
+  EXPECT_LE(used, clock_after - clock_before + 0.005);
+}
+
+TEST(ResourcesTest, EachSleepIsAVoluntarySwitch) {
+  const absl::StatusOr<ThreadUsage> before = ReadThreadUsage();
+  ASSERT_TRUE(before.ok()) << before.status();
+  for (int i = 0; i < 10; ++i) {
+    const timespec one_ms = {0, 1000000};
+    nanosleep(&one_ms, nullptr);
+  }
+  const absl::StatusOr<ThreadUsage> after = ReadThreadUsage();
+  ASSERT_TRUE(after.ok());
+  // A thread that blocks gives up the CPU: one switch per sleep, at least.
+  EXPECT_GE(after->ctx_voluntary - before->ctx_voluntary, 10);
 }
 
 TEST(ResourcesTest, PeakRssSeesTouchedMemoryAndFaults) {
@@ -58,12 +99,58 @@ TEST(ResourcesTest, PeakRssSeesTouchedMemoryAndFaults) {
   }
 }
 
-TEST(ResourcesTest, ProcessIoIsReadableWhereTheKernelAllows) {
-  const absl::StatusOr<ProcessIo> io = ReadProcessIo();
-  EXPECT_EQ(io.ok(), ProcessIoAvailable());
-  if (io.ok()) {
-    EXPECT_GE(io->read_bytes, 0);
-    EXPECT_GE(io->write_bytes, 0);
+// write_bytes of /proc/self/io, read here with sscanf (not the parser under
+// test); -1 when the file cannot be read.
+int64_t RawWriteBytes() {
+  FILE* f = std::fopen("/proc/self/io", "r");
+  if (f == nullptr) return -1;
+  char line[256];
+  long long value = -1;
+  while (std::fgets(line, sizeof(line), f) != nullptr) {
+    if (std::sscanf(line, "write_bytes: %lld", &value) == 1) break;
+  }
+  std::fclose(f);
+  return value;
+}
+
+TEST(ResourcesTest, ProcessIoCountsBytesWrittenToStorage) {
+  const int64_t raw_0 = RawWriteBytes();
+  const absl::StatusOr<ProcessIo> before = ReadProcessIo();
+  const int64_t raw_1 = RawWriteBytes();
+  ASSERT_EQ(before.ok(), ProcessIoAvailable());
+  if (!before.ok()) {
+    EXPECT_EQ(raw_0, -1) << "the file is readable: " << before.status();
+    return;
+  }
+  // The parser reads the field the kernel wrote: between two raw reads.
+  EXPECT_GE(before->write_bytes, raw_0);
+  EXPECT_LE(before->write_bytes, raw_1);
+  // 1 MiB written and synced to a file in the test's directory: the kernel
+  // counts it in write_bytes when the pages are dirtied, on any file system
+  // with a backing device (not on tmpfs).
+  const std::string path =
+      ::testing::TempDir() + "m8_resources_io_" + std::to_string(getpid());
+  constexpr int64_t kBytes = int64_t{1} << 20;
+  const int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  ASSERT_GE(fd, 0);
+  const std::vector<char> block(kBytes, 'x');
+  const ssize_t written = write(fd, block.data(), kBytes);
+  const int synced = fsync(fd);
+  close(fd);
+  struct statfs fs;
+  const int stat_result = statfs(path.c_str(), &fs);
+  unlink(path.c_str());
+  ASSERT_EQ(written, kBytes);
+  ASSERT_EQ(synced, 0);
+  ASSERT_EQ(stat_result, 0);
+  const int64_t raw_2 = RawWriteBytes();
+  const absl::StatusOr<ProcessIo> after = ReadProcessIo();
+  const int64_t raw_3 = RawWriteBytes();
+  ASSERT_TRUE(after.ok());
+  EXPECT_GE(after->write_bytes, raw_2);
+  EXPECT_LE(after->write_bytes, raw_3);
+  if (fs.f_type != TMPFS_MAGIC) {
+    EXPECT_GE(after->write_bytes - before->write_bytes, kBytes);
   }
 }
 
@@ -94,9 +181,9 @@ TEST(LatencySamplerTest, SlowOperationsAreAllSampled) {
   LatencySampler sampler;
   for (int i = 0; i < 20; ++i) {
     sampler.Run([] {
-      const int64_t start = NowNanos();
-      while (NowNanos() - start < 200'000) {
-      }
+      // 200 us of this thread's CPU time: at least 200 us on the wall
+      // clock the sampler reads, however busy the machine.
+      SpinCpu(200e-6);
       return 0;
     });
   }
