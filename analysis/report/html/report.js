@@ -7,7 +7,7 @@
 
   // What the page saw, for the reader and for tests: script errors, blocked
   // loads (Content-Security-Policy violations) and charts drawn.
-  var status = { errors: [], violations: [], charts: 0, ready: false };
+  var status = { errors: [], violations: [], charts: 0, ready: false, benchmarks: 0 };
   window.m8report = status;
   window.addEventListener('error', function (event) {
     noteError(event.message || String(event.error));
@@ -148,6 +148,7 @@
   var B = D.benchmarks;
   var nBench = B.name.length;
   var nRuns = D.runs.label.length;
+  status.benchmarks = nBench;
   var latestRun = nRuns - 1;
   var metric = D.metric;
   var C = D.comparison;
@@ -408,7 +409,15 @@
 
   // ---- The benchmark list. ------------------------------------------------------
 
+  // Sections are made when first needed: the list shows its first CHUNK
+  // rows and appends more as its end scrolls into view, so 2,000 benchmarks
+  // cost the page no more than 200 until a reader goes looking.
+  var CHUNK = 200;
   var sections = [];
+  var list = null;
+  var order = [];
+  var rendered = 0;
+  var showAll = null;
   var observer = 'IntersectionObserver' in window ? new IntersectionObserver(function (entries) {
     entries.forEach(function (entry) {
       if (!entry.isIntersecting) return;
@@ -416,6 +425,27 @@
       drawChart(entry.target);
     });
   }, { rootMargin: '300px 0px' }) : null;
+
+  function sectionOf(b) {
+    if (!sections[b]) {
+      var details = el('details', 'bench');
+      details.id = 'b-' + b;
+      details.dataset.index = String(b);
+      details.appendChild(benchSummary(b));
+      details.addEventListener('toggle', onToggle);
+      sections[b] = details;
+    }
+    return sections[b];
+  }
+
+  // Appends the next rows of `order` until `count` are in the list.
+  function renderUpTo(count) {
+    var fragment = document.createDocumentFragment();
+    for (; rendered < Math.min(count, order.length); rendered++) {
+      fragment.appendChild(sectionOf(order[rendered]));
+    }
+    list.appendChild(fragment);
+  }
 
   function buildBenchmarks() {
     var section = el('section');
@@ -447,60 +477,56 @@
     toolbar.appendChild(shown);
     section.appendChild(toolbar);
 
-    var list = el('div', 'bench-list');
-    list.appendChild(el('div', 'bench-head', [el('span', '', 'Benchmark'),
+    var head = el('div', 'bench-head', [el('span', '', 'Benchmark'),
       el('span', '', 'Latest ' + metric.name), el('span', '', 'Change'), el('span', '', 'CI'),
-      el('span', '', 'Verdict'), el('span', '', 'Flags')]));
-    var fragment = document.createDocumentFragment();
-    for (var b = 0; b < nBench; b++) {
-      var details = el('details', 'bench');
-      details.id = 'b-' + b;
-      details.dataset.index = String(b);
-      details.appendChild(benchSummary(b));
-      details.addEventListener('toggle', onToggle);
-      sections.push(details);
-      fragment.appendChild(details);
-    }
-    list.appendChild(fragment);
+      el('span', '', 'Verdict'), el('span', '', 'Flags')]);
+    list = el('div', 'bench-list');
+    var sentinel = el('div', 'sentinel');
+    section.appendChild(head);
     section.appendChild(list);
+    section.appendChild(sentinel);
     main.appendChild(section);
+    if ('IntersectionObserver' in window) {
+      new IntersectionObserver(function (entries) {
+        if (entries.some(function (e) { return e.isIntersecting; })) renderUpTo(rendered + CHUNK);
+      }, { rootMargin: '800px 0px' }).observe(sentinel);
+    }
 
     function apply() {
       var text = search.value.trim().toLowerCase();
       var mode = show.value;
-      var order = sections.slice();
-      var key = null;
-      if (sort.value === 'worst' || sort.value === 'best') {
-        key = function (d) {
-          var i = primaryRow[Number(d.dataset.index)];
-          return i >= 0 ? badness(i) : 1;
-        };
-        if (sort.value === 'best') {
-          var worst = key;
-          key = function (d) { return -worst(d); };
-        }
-      } else if (sort.value === 'cv') {
-        key = function (d) { var cv = B.cv[Number(d.dataset.index)]; return cv === null ? -1 : cv; };
-      }
-      if (key) order.sort(function (x, y) { return key(y) - key(x); });
-      var count = 0;
-      order.forEach(function (d) {
-        var i = Number(d.dataset.index);
-        var visible = (!text || B.name[i].toLowerCase().indexOf(text) >= 0) &&
+      order = [];
+      for (var i = 0; i < nBench; i++) {
+        if ((!text || B.name[i].toLowerCase().indexOf(text) >= 0) &&
           (mode === 'all' || (mode === 'attention' && needsAttention(i)) ||
             (mode === 'regressed' && C && hasVerdict(i, REGRESSED)) ||
             (mode === 'improved' && C && hasVerdict(i, IMPROVED)) ||
-            (mode === 'cp' && cpOf[i].length > 0) || (mode === 'noisy' && isNoisy(i)));
-        d.classList.toggle('hidden', !visible);
-        count += visible;
-        list.appendChild(d);
-      });
-      shown.textContent = count + ' of ' + nBench + ' shown';
+            (mode === 'cp' && cpOf[i].length > 0) || (mode === 'noisy' && isNoisy(i)))) {
+          order.push(i);
+        }
+      }
+      var key = null;
+      if (sort.value === 'worst' || sort.value === 'best') {
+        var sign = sort.value === 'worst' ? 1 : -1;
+        key = function (b) { return primaryRow[b] >= 0 ? sign * badness(primaryRow[b]) : 0; };
+      } else if (sort.value === 'cv') {
+        key = function (b) { return B.cv[b] === null ? -1 : B.cv[b]; };
+      }
+      if (key) order.sort(function (x, y) { return key(y) - key(x) || x - y; });
+      while (list.firstChild) list.removeChild(list.firstChild);
+      rendered = 0;
+      renderUpTo(CHUNK);
+      shown.textContent = order.length + ' of ' + nBench + ' shown';
     }
+    showAll = function () {
+      search.value = '';
+      show.value = 'all';
+      apply();
+    };
     search.addEventListener('input', apply);
     show.addEventListener('change', apply);
     sort.addEventListener('change', apply);
-    shown.textContent = nBench + ' of ' + nBench + ' shown';
+    apply();
   }
 
   function benchSummary(b) {
@@ -980,9 +1006,11 @@
   function followHash() {
     var match = /^#b-(\d+)$/.exec(window.location.hash);
     if (!match) return;
-    var details = document.getElementById('b-' + match[1]);
-    if (!details) return;
-    details.classList.remove('hidden');
+    var b = Number(match[1]);
+    if (!(b < nBench)) return;
+    if (order.indexOf(b) < 0) showAll();
+    renderUpTo(order.indexOf(b) + 1 + CHUNK);
+    var details = sectionOf(b);
     details.open = true;
     buildBody(details);
     details.scrollIntoView({ block: 'start' });
@@ -1001,7 +1029,7 @@
     'Universal Scalability Law fits.'));
   // A short report opens every section; a long one opens the one a link names.
   if (nBench <= 12) {
-    sections.forEach(function (d) { d.open = true; buildBody(d); });
+    sections.forEach(function (d) { if (d) { d.open = true; buildBody(d); } });
   }
   window.addEventListener('hashchange', followHash);
   followHash();
