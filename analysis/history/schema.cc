@@ -1,6 +1,7 @@
 #include "analysis/history/schema.h"
 
 #include <string>
+#include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
@@ -191,7 +192,12 @@ absl::StatusOr<int> SchemaVersion(HistoryBackend& backend) {
 }
 
 absl::Status Migrate(HistoryBackend& backend, bool create) {
-  M8_ASSIGN_OR_RETURN(int version, SchemaVersion(backend));
+  // On one snapshot: another process may commit a new schema between two
+  // separate statements (the tables would seem to appear one by one).
+  M8_RETURN_IF_ERROR(backend.BeginRead());
+  absl::StatusOr<int> seen = SchemaVersion(backend);
+  backend.Rollback();
+  M8_ASSIGN_OR_RETURN(int version, std::move(seen));
   if (version > kSchemaVersion) return NewerSchema(backend, version);
   if (version == kSchemaVersion) return absl::OkStatus();
   if (version == 0 && !create) {

@@ -55,7 +55,8 @@ std::string DialectSql(absl::string_view sql, SqlDialect dialect);
 // other tables but no schema_version (not a history), naming the location.
 absl::Status Migrate(HistoryBackend& backend, bool create);
 
-// The database's schema version: 0 when it has none. Reads only.
+// The database's schema version: 0 when it has none. Reads only; call it
+// inside a transaction, so that its queries see one state of the database.
 absl::StatusOr<int> SchemaVersion(HistoryBackend& backend);
 
 }  // namespace m8::analysis

@@ -444,7 +444,7 @@ TEST_P(HistoryStoreTest, ConcurrentIngestsIntoANewHistoryAllSucceed) {
   for (int i = 0; i < kWriters; ++i) {
     files.push_back(WriteFile(
         absl::StrCat(Folder(), "/run", i, ".json"),
-        SyntheticResults(300, 5, 100 + i,
+        SyntheticResults(200, 5, 100 + i,
                          absl::StrCat("2026-11-2", i, "T06:00:00Z"))));
   }
   // Every writer starts at once on a history that does not exist yet: they
@@ -503,10 +503,10 @@ TEST_P(HistoryStoreTest, AKillInTheMiddleOfAnIngestLeavesTheRunAbsent) {
   ASSERT_TRUE(IngestResultsFile(*store, Data("gbench/base.json"), {}).ok());
   const std::string big =
       WriteFile(Folder() + "/big.json",
-                SyntheticResults(1000, 10, 5, "2026-11-28T06:00:00Z"));
+                SyntheticResults(600, 10, 5, "2026-11-28T06:00:00Z"));
   absl::StatusOr<ResultsFile> original = ReadResultsFile(big);
   ASSERT_TRUE(original.ok());
-  ASSERT_GT(original->entries().size(), 10000u);
+  ASSERT_GT(original->entries().size(), 8000u);
   // The child signals once half of the entries are written inside its
   // transaction, then waits to be killed.
   int ready[2];
@@ -566,7 +566,7 @@ TEST(SqliteHistoryTest, AFullDiskFailsInOneLineAndLeavesTheHistoryIntact) {
   }
   const std::string big =
       WriteFile(history->folder() + "/big.json",
-                SyntheticResults(1000, 10, 9, "2026-11-28T06:00:00Z"));
+                SyntheticResults(400, 10, 9, "2026-11-28T06:00:00Z"));
   // Room for a few pages more than the history holds now: the big run's
   // pages cannot be written. SIGXFSZ is ignored so that write() fails
   // with EFBIG instead of killing the process.
