@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
+#include <utility>
 #include <vector>
 
 #include "analysis/stats/random.h"
@@ -11,8 +13,10 @@
 namespace m8::analysis {
 namespace {
 
-// The definition, with nothing clever: every (base resample, new resample)
-// pair's ratio, sorted, and the inverted-CDF quantiles.
+// The selection step by its definition, with nothing clever: every (base
+// resample, new resample) pair's ratio over the given tables, sorted, and the
+// inverted-CDF quantiles. It checks the fast selection only; the tables
+// themselves are checked against the exact bootstrap distribution below.
 Interval NaiveInterval(MedianRatioBootstrap& bootstrap,
                        const std::vector<double>& base,
                        const std::vector<double>& contender) {
@@ -47,6 +51,150 @@ Interval NaiveInterval(MedianRatioBootstrap& bootstrap,
 std::vector<double> Sorted(std::vector<double> v) {
   std::sort(v.begin(), v.end());
   return v;
+}
+
+// ---- The exact bootstrap distribution, by enumeration ----------------------
+//
+// A bootstrap resample of n values draws n indices uniformly with
+// replacement: each of the n^n index tuples is equally likely. For small n
+// every tuple can be enumerated, which gives the exact distribution of the
+// resample median: the reference for the code's Monte Carlo tables, computed
+// without them.
+
+// Probability of each (lower, upper) pair of middle ranks of a resample of
+// ranks 0..n-1: the ranks of its ((n+1)/2)-th and (n/2+1)-th smallest draws.
+std::map<std::pair<int, int>, double> ExactMiddleRanks(int n) {
+  std::map<std::pair<int, int>, uint64_t> counts;
+  std::vector<int> tuple(n, 0);
+  uint64_t total = 0;
+  for (;;) {
+    std::vector<int> sorted = tuple;
+    std::sort(sorted.begin(), sorted.end());
+    ++counts[{sorted[(n - 1) / 2], sorted[n / 2]}];
+    ++total;
+    int i = 0;  // next tuple, odometer style
+    while (i < n && ++tuple[i] == n) tuple[i++] = 0;
+    if (i == n) break;
+  }
+  std::map<std::pair<int, int>, double> probability;
+  for (const auto& [ranks, count] : counts) {
+    probability[ranks] = static_cast<double>(count) / total;
+  }
+  return probability;
+}
+
+// The exact distribution of the resample median of `x` (sorted): value ->
+// probability.
+std::map<double, double> ExactMedianDistribution(const std::vector<double>& x) {
+  std::map<double, double> distribution;
+  for (const auto& [ranks, p] : ExactMiddleRanks(static_cast<int>(x.size()))) {
+    distribution[0.5 * (x[ranks.first] + x[ranks.second])] += p;
+  }
+  return distribution;
+}
+
+double BinomialTail(int n, int at_least, double p) {
+  double tail = 0;
+  for (int j = at_least; j <= n; ++j) {
+    tail += std::exp(std::lgamma(n + 1) - std::lgamma(j + 1) -
+                     std::lgamma(n - j + 1)) *
+            std::pow(p, j) * std::pow(1 - p, n - j);
+  }
+  return tail;
+}
+
+// The enumeration agrees with the closed form for odd n (the median of a
+// resample is at rank <= k when at least (n+1)/2 draws are: a binomial
+// tail), so the reference is itself checked.
+TEST(BootstrapTest, EnumerationAgreesWithTheBinomialClosedForm) {
+  for (int n : {1, 3, 5, 7}) {
+    const auto exact = ExactMiddleRanks(n);
+    double cumulative = 0;
+    for (int k = 0; k < n; ++k) {
+      const auto it = exact.find({k, k});
+      if (it != exact.end()) cumulative += it->second;
+      EXPECT_NEAR(cumulative, BinomialTail(n, (n + 1) / 2, (k + 1.0) / n),
+                  1e-12)
+          << "n " << n << " k " << k;
+    }
+  }
+}
+
+// The code's table, resamples drawn at random, estimates the exact
+// distribution: every pair within 5 standard errors of its probability.
+TEST(BootstrapTest, MedianTableFollowsTheExactBootstrapDistribution) {
+  constexpr int kResamples = 100000;
+  MedianRatioBootstrap bootstrap({.resamples = kResamples});
+  for (int n = 1; n <= 7; ++n) {
+    const auto exact = ExactMiddleRanks(n);
+    std::map<std::pair<int, int>, double> observed;
+    for (const MedianRanks& r : bootstrap.MedianTable(n, n % 2)) {
+      observed[{r.lo, r.hi}] = static_cast<double>(r.count) / kResamples;
+    }
+    for (const auto& [ranks, frequency] : observed) {
+      EXPECT_TRUE(exact.count(ranks))
+          << "n " << n << ": the table has ranks (" << ranks.first << ", "
+          << ranks.second << "), which no resample can have";
+    }
+    for (const auto& [ranks, p] : exact) {
+      const double frequency = observed.count(ranks) ? observed.at(ranks) : 0.0;
+      const double tolerance =
+          5 * std::sqrt(p * (1 - p) / kResamples) + 1.0 / kResamples;
+      EXPECT_NEAR(frequency, p, tolerance)
+          << "n " << n << ", ranks (" << ranks.first << ", " << ranks.second
+          << ")";
+    }
+  }
+}
+
+// The interval's ends are the exact bootstrap quantiles of the ratio of
+// medians, computed by enumerating every pair of resamples. Each case is
+// chosen so that its quantiles sit far (> 0.005) from a jump of the exact
+// distribution function, beyond the Monte Carlo error of 200,000 resamples
+// a side; the test checks that margin first.
+TEST(BootstrapTest, IntervalIsTheExactBootstrapQuantilesOfTheRatio) {
+  struct Case {
+    std::vector<double> base;
+    std::vector<double> contender;
+  };
+  const std::vector<Case> cases = {
+      {{10, 11, 13}, {12, 14, 15, 19}},
+      {{100, 101, 103, 104, 110}, {98, 99, 105, 107, 120}},
+      {{5, 6}, {7, 8, 9}},
+  };
+  for (const Case& c : cases) {
+    const std::map<double, double> base = ExactMedianDistribution(c.base);
+    const std::map<double, double> contender =
+        ExactMedianDistribution(c.contender);
+    std::map<double, double> ratio;  // value -> probability
+    for (const auto& [b, pb] : base) {
+      for (const auto& [n, pn] : contender) ratio[n / b] += pb * pn;
+    }
+    // Inverted CDF: the smallest ratio whose cumulative probability
+    // reaches the target, and the margin to the target on either side.
+    auto quantile = [&](double target, double* margin) {
+      double below = 0;
+      for (const auto& [value, p] : ratio) {
+        if (below + p >= target) {
+          *margin = std::min(target - below, below + p - target);
+          return value;
+        }
+        below += p;
+      }
+      *margin = 0;
+      return ratio.rbegin()->first;
+    };
+    double low_margin = 0, high_margin = 0;
+    const double low = quantile(0.025, &low_margin);
+    const double high = quantile(0.975, &high_margin);
+    ASSERT_GT(low_margin, 0.005) << "case " << &c - cases.data();
+    ASSERT_GT(high_margin, 0.005) << "case " << &c - cases.data();
+
+    MedianRatioBootstrap bootstrap({.resamples = 200000});
+    const Interval interval = bootstrap.RatioInterval(c.base, c.contender);
+    EXPECT_DOUBLE_EQ(interval.low, low) << "case " << &c - cases.data();
+    EXPECT_DOUBLE_EQ(interval.high, high) << "case " << &c - cases.data();
+  }
 }
 
 TEST(BootstrapTest, TablesCountEveryResample) {
