@@ -145,7 +145,11 @@ absl::Status SaveCalibrations(const std::string& path,
       return s;
     }
   }
-  return WriteFileAtomically(path, doc.dump(2) + "\n");
+  // A binary's path need not be UTF-8: bytes that are not are written as
+  // U+FFFD.
+  return WriteFileAtomically(
+      path,
+      doc.dump(2, ' ', false, ordered_json::error_handler_t::replace) + "\n");
 }
 
 const BenchmarkCalibration* FindCalibration(
@@ -239,7 +243,7 @@ std::string CalibrationToJson(
                       {"alpha", options.noise.alpha},
                       {"power", options.noise.power},
                       {"benchmarks", benchmarks}}
-             .dump(2) +
+             .dump(2, ' ', false, ordered_json::error_handler_t::replace) +
          "\n";
 }
 

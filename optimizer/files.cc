@@ -4,10 +4,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
+#include <cstdint>
 #include <cstring>
 
 #include "absl/cleanup/cleanup.h"
+#include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
 
 namespace m8::optimizer {
@@ -23,6 +26,26 @@ std::string Parent(const std::string& path) {
   if (slash == std::string::npos) return ".";
   if (slash == 0) return "/";
   return path.substr(0, slash);
+}
+
+// Creates a new temporary file beside `path`, never one that exists: a name
+// taken (by a symbolic link someone planted, or another writer of the same
+// path) is skipped, not opened. Returns the descriptor and sets `temp`.
+absl::StatusOr<int> CreateTemporary(const std::string& path,
+                                    std::string* temp) {
+  static std::atomic<uint64_t> counter{0};
+  for (int attempt = 0; attempt < 100; ++attempt) {
+    *temp = absl::StrCat(path, ".tmp.", ::getpid(), ".", counter++);
+    const int fd =
+        ::open(temp->c_str(),
+               O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+    if (fd >= 0) return fd;
+    if (errno != EEXIST) return Errno(*temp, "cannot create");
+  }
+  return absl::AlreadyExistsError(
+      absl::StrCat(path,
+                   ": cannot create a temporary file beside it (100 "
+                   "names taken)"));
 }
 
 }  // namespace
@@ -46,10 +69,10 @@ absl::Status MakeDirectories(const std::string& path) {
 
 absl::Status WriteFileAtomically(const std::string& path,
                                  absl::string_view contents) {
-  const std::string temp = absl::StrCat(path, ".tmp.", ::getpid());
-  const int fd =
-      ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) return Errno(temp, "cannot create");
+  std::string temp;
+  const absl::StatusOr<int> created = CreateTemporary(path, &temp);
+  if (!created.ok()) return created.status();
+  const int fd = *created;
   bool renamed = false;
   absl::Cleanup remove_temp = [&] {
     if (!renamed) ::unlink(temp.c_str());

@@ -30,6 +30,24 @@ json IdentityToJson(const TuneIdentity& id) {
               {"settings", id.settings}};
 }
 
+// One journal line. Paths, the filter, the binary's arguments and failure
+// messages (a binary's stderr) need not be UTF-8: bytes that are not are
+// written as U+FFFD.
+std::string Dump(const json& j) {
+  return j.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+// `id` as the journal records it (and Resume reads it back).
+TuneIdentity AsRecorded(const TuneIdentity& id) {
+  const json j = json::parse(Dump(IdentityToJson(id)));
+  TuneIdentity recorded = id;
+  recorded.binary = j.at("binary").get<std::string>();
+  recorded.filter = j.at("filter").get<std::string>();
+  recorded.space = j.at("space").get<std::string>();
+  recorded.settings = j.at("settings").get<std::string>();
+  return recorded;
+}
+
 json RecordToJson(const JournalRecord& r) {
   json series = json::array();
   for (const Measurement::Series& s : r.result.measurement.series) {
@@ -137,7 +155,7 @@ absl::StatusOr<Journal> Journal::Create(const std::string& path,
         absl::StrCat(path, ": cannot create: ", std::strerror(errno)));
   }
   if (absl::Status s =
-          WriteAll(journal.fd_, IdentityToJson(identity).dump() + "\n", path);
+          WriteAll(journal.fd_, Dump(IdentityToJson(identity)) + "\n", path);
       !s.ok()) {
     return s;
   }
@@ -184,10 +202,11 @@ absl::StatusOr<Journal> Journal::Resume(const std::string& path,
         recorded.filter = j.at("filter").get<std::string>();
         recorded.space = j.at("space").get<std::string>();
         recorded.settings = j.at("settings").get<std::string>();
-        if (!(recorded == identity)) {
+        const TuneIdentity expected = AsRecorded(identity);
+        if (!(recorded == expected)) {
           return absl::FailedPreconditionError(
               absl::StrCat(path, ": the journal belongs to a tune with ",
-                           Difference(recorded, identity),
+                           Difference(recorded, expected),
                            "; start a new tune with another --out"));
         }
         continue;
@@ -228,7 +247,7 @@ absl::StatusOr<std::optional<RunResult>> Journal::Replay(
 }
 
 absl::Status Journal::Append(const JournalRecord& record) {
-  return WriteAll(fd_, RecordToJson(record).dump() + "\n", path_);
+  return WriteAll(fd_, Dump(RecordToJson(record)) + "\n", path_);
 }
 
 }  // namespace m8::optimizer

@@ -6,13 +6,13 @@
 #include <cerrno>
 #include <cmath>
 #include <cstring>
-#include <fstream>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "analysis/read/reader.h"
 #include "analysis/read/samples.h"
+#include "optimizer/files.h"
 #include "optimizer/process.h"
 
 namespace m8::optimizer {
@@ -57,12 +57,9 @@ std::string ProcessRunner::NextStem() {
 absl::StatusOr<std::string> ProcessRunner::WriteConfig(
     const std::string& stem, const std::string& config_json) {
   const std::string path = absl::StrCat(stem, ".config.json");
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out << config_json << "\n";
-  out.close();
-  if (!out) {
-    return absl::PermissionDeniedError(
-        absl::StrCat(path, ": cannot write the config file"));
+  if (absl::Status written = WriteFileAtomically(path, config_json + "\n");
+      !written.ok()) {
+    return written;
   }
   return path;
 }

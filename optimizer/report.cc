@@ -317,7 +317,7 @@ std::string TuneReport::TunedConfigJson() const {
     const ordered_json knobs = ConfigJson(space_, v->config);
     for (const auto& [key, value] : knobs.items()) doc[key] = value;
   }
-  return doc.dump(2) + "\n";
+  return doc.dump(2, ' ', false, ordered_json::error_handler_t::replace) + "\n";
 }
 
 std::string TuneReport::ToJson() const {
@@ -438,7 +438,9 @@ std::string TuneReport::ToJson() const {
                {"startup_seconds", result_.startup_seconds},
                {"overhead_fraction", overhead_fraction()},
                {"elapsed_seconds", setup_.elapsed_seconds}};
-  return j.dump(2) + "\n";
+  // Paths, the filter and failure messages (a binary's stderr) need not be
+  // UTF-8: bytes that are not are written as U+FFFD.
+  return j.dump(2, ' ', false, ordered_json::error_handler_t::replace) + "\n";
 }
 
 std::string TuneReport::ToMarkdown() const {

@@ -1,6 +1,7 @@
 #include "optimizer/files.h"
 
 #include <stdlib.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <filesystem>
@@ -90,6 +91,24 @@ TEST_F(FilesTest, WriteFileAtomicallyCreatesAndReplaces) {
   EXPECT_EQ(Read(path), binary);
   // No temporary file is left beside it.
   EXPECT_EQ(List(dir_), std::vector<std::string>{"report.json"});
+}
+
+// A temporary name that already exists (here symbolic links to another
+// file, as someone sharing the directory could plant at a predictable name)
+// is never opened: the victim is untouched and `path` is a new regular file.
+TEST_F(FilesTest, WriteFileAtomicallyNeverWritesThroughAPlantedName) {
+  const std::string victim = Path("victim");
+  std::ofstream(victim) << "precious";
+  const std::string path = Path("report.md");
+  const std::string pid = std::to_string(::getpid());
+  fs::create_symlink(victim, path + ".tmp." + pid);
+  for (int k = 0; k < 50; ++k) {
+    fs::create_symlink(victim, path + ".tmp." + pid + "." + std::to_string(k));
+  }
+  ASSERT_TRUE(WriteFileAtomically(path, "report").ok());
+  EXPECT_EQ(Read(victim), "precious");
+  EXPECT_FALSE(fs::is_symlink(path));
+  EXPECT_EQ(Read(path), "report");
 }
 
 TEST_F(FilesTest, WriteFileAtomicallyWritesLargeContents) {

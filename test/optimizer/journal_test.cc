@@ -171,6 +171,36 @@ TEST_F(JournalTest, ResumeThenAppendContinuesTheFile) {
   EXPECT_EQ((*r)->measurement.series[0].values, std::vector<double>{2});
 }
 
+// A path, a filter or a failed binary's stderr need not be UTF-8, which
+// JSON cannot hold: such bytes are written as U+FFFD (writing them used to
+// throw out of the library), and the tune still resumes.
+TEST_F(JournalTest, TextThatIsNotUtf8) {
+  identity_.binary = "/opt/caf\xe9/bench";
+  identity_.filter = "BM_\xff";
+  {
+    absl::StatusOr<Journal> journal = Journal::Create(path_, identity_);
+    ASSERT_TRUE(journal.ok()) << journal.status();
+    JournalRecord failed = MakeRecord(1, "baseline", "", 5, {1});
+    failed.result.ok = false;
+    failed.result.failure = "exit 1: stderr \xc3\x28 \xff";
+    ASSERT_TRUE(journal->Append(failed).ok());
+  }
+  const std::string text = ReadAll();
+  EXPECT_THAT(text, HasSubstr("caf\xef\xbf\xbd"));
+  EXPECT_THAT(text, HasSubstr("BM_\xef\xbf\xbd"));
+  for (absl::string_view line : absl::StrSplit(text, '\n', absl::SkipEmpty())) {
+    EXPECT_FALSE(nlohmann::json::parse(line, nullptr, false).is_discarded())
+        << line;
+  }
+  absl::StatusOr<Journal> resumed = Journal::Resume(path_, identity_);
+  ASSERT_TRUE(resumed.ok()) << resumed.status();
+  absl::StatusOr<std::optional<RunResult>> r =
+      resumed->Replay("baseline", "", 5);
+  ASSERT_TRUE(r.ok() && r->has_value());
+  EXPECT_FALSE((*r)->ok);
+  EXPECT_THAT((*r)->failure, HasSubstr("exit 1: stderr"));
+}
+
 TEST_F(JournalTest, ReplayOfAnotherRunIsRefused) {
   {
     Journal journal = *Journal::Create(path_, identity_);

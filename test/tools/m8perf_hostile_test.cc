@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -264,6 +265,23 @@ TEST(HostileTuneInputTest, KnobNamesAndConstraintsInErrors) {
               constraint});
   ExpectOneErrorLine(constraint_error, "constraint");
   EXPECT_THAT(constraint_error.err, HasSubstr("\\n\\x1b[2J\\u009b"));
+}
+
+// A filter that is not UTF-8 reaches the journal, which is JSON: it used to
+// throw out of the library ("internal error"). It is written as U+FFFD, and
+// the tune goes on to find that /bin/true is no benchmark binary.
+TEST(HostileTuneInputTest, FilterThatIsNotUtf8) {
+  const std::string out = ::testing::TempDir() + "hostile_tune";
+  std::filesystem::remove_all(out);
+  const Result r = M8perf(
+      {"tune", "--binary", "/bin/true", "--filter", "BM_\xff\n", "--out", out});
+  ExpectOneErrorLine(r, "filter not UTF-8");
+  EXPECT_THAT(r.err, Not(HasSubstr("internal error")));
+  std::ifstream journal(out + "/journal.jsonl");
+  std::string first_line;
+  ASSERT_TRUE(std::getline(journal, first_line));
+  const nlohmann::json identity = nlohmann::json::parse(first_line);
+  EXPECT_EQ(identity["filter"], "BM_\xef\xbf\xbd\n");
 }
 
 }  // namespace
