@@ -96,11 +96,20 @@ std::string LineAndColumn(absl::string_view text, size_t offset) {
 
 // nlohmann's messages read "[json.exception.parse_error.101] parse error at
 // line 3, column 4: syntax error while parsing value - invalid literal; last
-// read: 'x'". Keep the part after the location.
+// read: 'x'", or "[json.exception.out_of_range.406] number overflow parsing
+// '1e999'". Keep the part after the location, without the exception's name.
 std::string ShortReason(const std::string& message) {
-  size_t colon = message.find(": ");
-  return Printable(colon == std::string::npos ? message
-                                              : message.substr(colon + 2));
+  absl::string_view reason = message;
+  if (absl::StartsWith(reason, "[json.exception.")) {
+    const size_t end = reason.find("] ");
+    if (end != absl::string_view::npos) reason.remove_prefix(end + 2);
+  }
+  const size_t colon = reason.find(": ");
+  if (absl::StartsWith(reason, "parse error") &&
+      colon != absl::string_view::npos) {
+    reason.remove_prefix(colon + 2);
+  }
+  return Printable(reason);
 }
 
 absl::Status SyntaxError(absl::string_view text, const std::string& source,

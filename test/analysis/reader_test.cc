@@ -396,6 +396,15 @@ TEST(ReaderTest, NamesInMessagesArePrintable) {
             "'real_time' must be a number, got a string");
 }
 
+TEST(ReaderTest, NumbersBeyondDoubleAreNotJsonForTheReader) {
+  absl::StatusOr<ResultsFile> file = ParseResults(
+      R"({"benchmarks": [{"name": "a", "real_time": 1e999}]})", "big.json");
+  ASSERT_FALSE(file.ok());
+  EXPECT_EQ(file.status().message(),
+            "big.json: not JSON at offset 47 (line 1, column 48): number "
+            "overflow parsing '1e999'");
+}
+
 TEST(ReaderTest, ReportsSyntaxErrorOffsetInTheMiddle) {
   absl::StatusOr<ResultsFile> file =
       ParseResults("{\"benchmarks\": [\n  {\"name\": \"x\",, }]}", "mid.json");

@@ -108,7 +108,8 @@ TEST_F(ReportTest, CompareWarningsInEveryFormat) {
   report.context_differences = {"runs differ in host: 'a' (x), 'b' (y)"};
   EXPECT_THAT(ToConsole(report, {}), HasSubstr("warning: base.json: ASLR on\n"
                                                "warning: runs differ in host"));
-  EXPECT_THAT(ToMarkdown(report), HasSubstr("- :warning: base.json: ASLR on"));
+  EXPECT_THAT(ToMarkdown(report),
+              HasSubstr("- :warning: " + MarkdownText("base.json: ASLR on")));
   const nlohmann::json json = nlohmann::json::parse(ToJson(report));
   EXPECT_EQ(json["warnings"].size(), 2u);
   EXPECT_EQ(json["context_differences"][0],
