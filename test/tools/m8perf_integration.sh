@@ -16,6 +16,22 @@ done
 "$m8perf" compare "$work/a.json" "$work/b.json"
 "$m8perf" compare "$work/a.json" "$work/b.json" --format=json > "$work/compare.json"
 grep -q '"comparisons":\[{' "$work/compare.json"
+# The same files through pipes: a shell's process substitution (/dev/fd/N)
+# and a named pipe are read to their end, and compare as the files do.
+bash -c '"$0" compare <(cat "$1") <(cat "$2") --format=json' \
+  "$m8perf" "$work/a.json" "$work/b.json" > "$work/compare_pipes.json"
+/usr/bin/python3 - "$work/compare.json" "$work/compare_pipes.json" <<'PY'
+import json, sys
+files, pipes = (json.load(open(p)) for p in sys.argv[1:])
+assert files["comparisons"] == pipes["comparisons"], "pipes compare differently"
+assert pipes["base"].startswith("/dev/fd/"), pipes["base"]
+PY
+rm -f "$work/results.fifo"
+mkfifo "$work/results.fifo"
+cat "$work/a.json" > "$work/results.fifo" &
+"$m8perf" summary "$work/results.fifo" > "$work/summary_fifo.txt"
+wait
+grep -q "Summary of $work/results.fifo" "$work/summary_fifo.txt"
 "$m8perf" summary "$work/a.json"
 "$m8perf" scale "$work/a.json" > /dev/null
 # A budget no benchmark can breach: check must pass.
