@@ -7,6 +7,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "analysis/read/name_filter.h"
 #include "analysis/read/printable.h"
 #include "analysis/report/format.h"
 #include "nlohmann/json.hpp"
@@ -161,6 +162,22 @@ const BenchmarkCalibration* FindCalibration(
     }
   }
   return nullptr;
+}
+
+absl::StatusOr<std::vector<const BenchmarkCalibration*>> FindCalibrations(
+    const std::vector<BenchmarkCalibration>& store, const std::string& binary,
+    const std::string& metric, const std::string& filter) {
+  absl::StatusOr<analysis::NameFilter> selects =
+      analysis::NameFilter::ForBenchmarkFilter(filter);
+  if (!selects.ok()) return selects.status();
+  std::vector<const BenchmarkCalibration*> found;
+  for (const BenchmarkCalibration& c : store) {
+    if (c.binary == binary && c.metric == metric &&
+        selects->Matches(c.benchmark)) {
+      found.push_back(&c);
+    }
+  }
+  return found;
 }
 
 std::string CalibrationToConsole(

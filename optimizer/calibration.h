@@ -63,6 +63,13 @@ const BenchmarkCalibration* FindCalibration(
     const std::vector<BenchmarkCalibration>& store, const std::string& binary,
     const std::string& benchmark, const std::string& metric);
 
+// The stored estimates of `binary` (its real path) and `metric` for the
+// benchmarks that `filter`, read as Google Benchmark reads
+// --benchmark_filter, selects. Errors: a bad filter.
+absl::StatusOr<std::vector<const BenchmarkCalibration*>> FindCalibrations(
+    const std::vector<BenchmarkCalibration>& store, const std::string& binary,
+    const std::string& metric, const std::string& filter);
+
 // Reports of a calibration, for people and programs.
 std::string CalibrationToConsole(
     const std::vector<BenchmarkCalibration>& calibration,

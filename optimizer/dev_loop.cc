@@ -13,7 +13,6 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
-#include "analysis/read/name_filter.h"
 #include "analysis/read/printable.h"
 #include "analysis/read/reader.h"
 #include "analysis/read/samples.h"
@@ -155,18 +154,14 @@ absl::Status DevLoop::ChooseRepetitions(
     M8_ASSIGN_OR_RETURN(const std::vector<BenchmarkCalibration> store,
                         LoadCalibrations(options_.calibration_store));
     M8_ASSIGN_OR_RETURN(
-        const analysis::NameFilter filter,
-        analysis::NameFilter::ForBenchmarkFilter(options_.filter));
+        const std::vector<const BenchmarkCalibration*> found,
+        FindCalibrations(store, real, options_.metric, options_.filter));
     int needed = 0;
     std::string limited;
-    for (const BenchmarkCalibration& c : store) {
-      if (c.binary != real || c.metric != options_.metric ||
-          !filter.Matches(c.benchmark)) {
-        continue;
-      }
+    for (const BenchmarkCalibration* c : found) {
       const std::optional<int> n = analysis::RepetitionsToDetect(
-          c.noise, options_.target_change, noise, kMaxRepetitions);
-      if (!n) limited = c.benchmark;
+          c->noise, options_.target_change, noise, kMaxRepetitions);
+      if (!n) limited = c->benchmark;
       needed = std::max(needed, n.value_or(kMaxRepetitions));
     }
     if (needed == 0) return absl::OkStatus();  // decide after a first run
@@ -365,6 +360,16 @@ absl::StatusOr<DevLoop::Outcome> DevLoop::Iterate() {
     out_.flush();
   }
   M8_RETURN_IF_ERROR(CopyFile(output, LastRunPath()));
+  if (options_.keep_run) {
+    absl::StatusOr<std::optional<std::string>> kept = options_.keep_run(output);
+    if (!kept.ok()) {
+      err_ << "loop: not kept in the history: "
+           << analysis::Printable(kept.status().message()) << "\n";
+    } else if (kept->has_value()) {
+      err_ << "loop: " << analysis::Printable(**kept) << "\n";
+    }
+    err_.flush();
+  }
   if (!options_.save_baseline.empty()) {
     M8_RETURN_IF_ERROR(
         MakeDirectories(absl::StrCat(store_dir(), "/baselines")));

@@ -1,7 +1,8 @@
 // DevLoop: the edit-measure loop of m8perf loop. Each iteration builds a
 // target (`cmake --build DIR --target T`, a child process), runs it with a
-// filter, keeps the run under DIR/m8loop/, compares it with the previous
-// run of the same target and filter (or with a named baseline) and prints
+// filter, keeps the run under DIR/m8loop/ (and through `keep_run` in the
+// history of runs), compares it with the previous run of the same target
+// and filter (or with a named baseline) and prints
 // one line per benchmark: median, change with its CI, verdict.
 //
 // A build error shows the compiler's output; a crash of the binary is
@@ -16,6 +17,7 @@
 #define M8_OPTIMIZER_DEV_LOOP_H_
 
 #include <atomic>
+#include <functional>
 #include <optional>
 #include <ostream>
 #include <string>
@@ -46,6 +48,12 @@ struct LoopOptions {
   std::string calibration_store = ".m8bench/calibration.json";
   analysis::CompareOptions compare;  // alpha, noise, bootstrap
   absl::Duration run_timeout = absl::Minutes(30);
+  // Called with each run's results file once it is kept under DIR/m8loop
+  // (m8perf loop stores it in the history of runs): a line to print, or
+  // nullopt to say nothing. An error is reported and the loop goes on.
+  std::function<absl::StatusOr<std::optional<std::string>>(
+      const std::string& results_path)>
+      keep_run;
 };
 
 class DevLoop {

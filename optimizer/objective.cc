@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "absl/strings/str_cat.h"
+#include "analysis/stats/shift.h"
 #include "analysis/stats/statistics.h"
 
 namespace m8::optimizer {
@@ -121,7 +122,20 @@ Judgement Judge(std::vector<double> base, std::vector<double> candidate,
   j.ratio = base_median == 0 ? (cand_median == 0 ? 1.0 : kInfinitelyWorse)
                              : cand_median / base_median;
   j.pvalue = analysis::MannWhitneyU(base, candidate).pvalue;
-  j.ci = bootstrap.RatioInterval(base, candidate);
+  // The interval m8perf compare decides on: Hodges-Lehmann/Moses, which
+  // inverts the U test; with a zero cost (no logarithm), the bootstrap of
+  // the median ratio.
+  if (base.front() > 0 && candidate.front() > 0) {
+    std::vector<double> scratch;
+    j.ci =
+        analysis::HodgesLehmannRatio(
+            base, candidate,
+            analysis::MannWhitneyTrim(j.n_base, j.n_candidate, options.alpha),
+            &scratch)
+            .ci;
+  } else {
+    j.ci = bootstrap.RatioInterval(base, candidate);
+  }
   if (analysis::SmallestMannWhitneyPValue(j.n_base, j.n_candidate) >=
       options.alpha) {
     j.verdict = analysis::Verdict::kUnknown;

@@ -13,8 +13,9 @@
 // repetition pairs values measured side by side.
 //
 // Judgement. Two sets of samples (base, candidate) are compared as m8perf
-// compare compares two runs: two-sided Mann-Whitney U, a percentile
-// bootstrap CI of the ratio of medians, and the verdict rule "p < alpha and
+// compare compares two runs: two-sided Mann-Whitney U, the Hodges-Lehmann
+// ratio's CI that inverts that test (a percentile bootstrap of the ratio of
+// medians when a sample holds a zero), and the verdict rule "p < alpha and
 // the whole CI beyond the noise band" (analysis::Decide).
 //
 // Free functions and immutable values; thread-compatible (a bootstrap object

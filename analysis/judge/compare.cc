@@ -67,7 +67,7 @@ struct Worker {
   std::vector<double> contender_values;
   std::vector<double> differences;  // HodgesLehmannRatio's scratch
   absl::flat_hash_map<uint64_t, double> smallest_pvalue;  // by (n1, n2)
-  absl::flat_hash_map<uint64_t, int64_t> trim;             // by (n1, n2)
+  absl::flat_hash_map<uint64_t, int64_t> trim;            // by (n1, n2)
 };
 
 // "errored in new: <message>", for a side whose entries failed.
@@ -260,12 +260,16 @@ class Comparer {
           worker.bootstrap.RatioInterval(base_values, contender_values);
     }
     if (base_values.front() > 0 && contender_values.front() > 0) {
-      const RatioShift shift =
-          HodgesLehmannRatio(base_values, contender_values,
-                             Trim(c.base.n, c.contender.n, worker),
-                             &worker.differences);
+      const RatioShift shift = HodgesLehmannRatio(
+          base_values, contender_values, Trim(c.base.n, c.contender.n, worker),
+          &worker.differences);
       c.shift = shift.ratio;
       c.ci = shift.ci;
+    } else {
+      // A zero in either sample (an error count, a rate when nothing
+      // tripped) has no logarithm: the bootstrap of the median ratio, which
+      // reads x / 0 as +inf and 0 / 0 as 1, decides instead.
+      c.ci = c.median_ci;
     }
     const double smallest = SmallestPValue(c.base.n, c.contender.n, worker);
     if (smallest >= options_.alpha) {

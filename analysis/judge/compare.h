@@ -82,11 +82,13 @@ struct Comparison {
   double ratio;  // contender median / base median (NaN: undefined)
   // The interval the verdict uses: the ratios new/base that the two-sided
   // Mann-Whitney test at alpha does not reject (Moses), around `shift`, the
-  // Hodges-Lehmann ratio (median of the pairwise ratios). NaN when undefined
-  // (negative values, or too few repetitions for an interval).
+  // Hodges-Lehmann ratio (median of the pairwise ratios). When a sample
+  // holds a zero (no logarithm, `shift` NaN) it is `median_ci` instead. NaN
+  // when undefined (negative values, or too few repetitions).
   Interval ci;
   double shift;
-  // Percentile-bootstrap interval of `ratio` (reported, not decided on).
+  // Percentile-bootstrap interval of `ratio` (reported; decided on only
+  // when a sample holds a zero).
   Interval median_ci;
   double pvalue;  // two-sided Mann-Whitney (NaN when not computed)
   MannWhitneyMethod method = MannWhitneyMethod::kAsymptotic;

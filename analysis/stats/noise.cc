@@ -9,7 +9,8 @@
 namespace m8::analysis {
 namespace {
 
-constexpr double kHalfPi = 1.5707963267948966;
+constexpr double kPi = 3.141592653589793;
+constexpr double kHalfPi = kPi / 2;
 // MAD of normal data times this is its standard deviation.
 constexpr double kMadToSigma = 1.4826;
 
@@ -79,6 +80,20 @@ std::optional<int> RepetitionsToDetect(const NoiseEstimate& noise,
   const int repetitions = std::max(4, static_cast<int>(std::min(n, 1e9)));
   if (repetitions > max_repetitions) return std::nullopt;
   return repetitions;
+}
+
+std::optional<int> ProcessesToDetect(const NoiseEstimate& noise, double change,
+                                     const NoiseOptions& options,
+                                     int max_samples) {
+  if (change <= options.noise_band) return std::nullopt;
+  const double z = ZSum(options);
+  const double variance = noise.run_sigma * noise.run_sigma +
+                          noise.within_sigma * noise.within_sigma;
+  const double k =
+      std::ceil(kPi / 3 * 2 * z * z * variance / (change * change));
+  const int samples = std::max(4, static_cast<int>(std::min(k, 1e9)));
+  if (samples > max_samples) return std::nullopt;
+  return samples;
 }
 
 }  // namespace m8::analysis

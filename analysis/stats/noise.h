@@ -73,6 +73,20 @@ std::optional<int> RepetitionsToDetect(const NoiseEstimate& noise,
                                        const NoiseOptions& options = {},
                                        int max_repetitions = 10000);
 
+// Samples a side for a comparison in which every sample is one repetition
+// in a process of its own (m8perf tune's interleaved verification rounds)
+// to detect a relative change of `change`. Each sample then varies by
+// sigma_b^2 + sigma_w^2 (more samples remove both parts), and the U test
+// needs about pi / 3 times the samples a t-test needs on normal data (its
+// asymptotic relative efficiency, 3 / pi):
+//   k >= (pi / 3) 2 (z_{1-alpha/2} + z_{1-beta})^2 (sigma_b^2 + sigma_w^2)
+//        / change^2,
+// at least 4. nullopt when the change is inside the noise band, or when
+// more than `max_samples` would be needed.
+std::optional<int> ProcessesToDetect(const NoiseEstimate& noise, double change,
+                                     const NoiseOptions& options = {},
+                                     int max_samples = 10000);
+
 }  // namespace m8::analysis
 
 #endif  // M8_ANALYSIS_STATS_NOISE_H_

@@ -78,5 +78,26 @@ TEST(NoiseTest, RepetitionsToDetect) {
   EXPECT_EQ(RepetitionsToDetect(n, 0.02, {}, 100), std::nullopt);
 }
 
+TEST(NoiseTest, ProcessesToDetectCountsBothPartsOfTheNoise) {
+  NoiseEstimate n;
+  n.run_sigma = 0.01;
+  n.within_sigma = 0.02;
+  // (pi / 3) 2 z^2 (0.01^2 + 0.02^2) / 0.02^2 with z = 2.801585:
+  // 2 * 7.848879 * 0.0005 / 0.0004 = 19.6222, times 1.047198 = 20.548.
+  EXPECT_EQ(ProcessesToDetect(n, 0.02), 21);
+  // A 5% change: 3.29, and never fewer than 4.
+  EXPECT_EQ(ProcessesToDetect(n, 0.05), 4);
+  // The run-to-run part, which RepetitionsToDetect cannot remove, only
+  // costs samples here: with sigma_b alone at 0.03, 2%: 2 * 7.848879 *
+  // 0.0009 / 0.0004 * 1.047198 = 36.99 -> 37.
+  n.run_sigma = 0.03;
+  n.within_sigma = 0;
+  EXPECT_EQ(RepetitionsToDetect(n, 0.02), std::nullopt);
+  EXPECT_EQ(ProcessesToDetect(n, 0.02), 37);
+  EXPECT_EQ(ProcessesToDetect(n, 0.02, {}, 36), std::nullopt);
+  // Inside the noise band nothing counts.
+  EXPECT_EQ(ProcessesToDetect(n, 0.01), std::nullopt);
+}
+
 }  // namespace
 }  // namespace m8::analysis

@@ -3,7 +3,8 @@
 # here whose one benchmark does a known amount of work (kSteps in work.h):
 # a first run, a 2x slowdown found as a regression, a saved baseline, a
 # build error and a crash reported, a watched loop that reruns on a change
-# and stops cleanly on SIGINT, and a calibration that loop then uses.
+# and stops cleanly on SIGINT, a calibration that loop then uses, and
+# every successful run of both kept in the history of runs (M8_HISTORY).
 #
 # usage: loop_integration.sh M8PERF WORK_DIR
 set -euo pipefail
@@ -48,6 +49,7 @@ BENCHMARK(BM_Tiny)->Name("Tiny/Work");
 CC
 write_work 2000
 cmake -S "$src" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
+export M8_HISTORY=$work/history.db
 
 loop() {  # loop NAME ARGS...: m8perf loop, outputs in NAME.out/.err, status in rc
   local name=$1
@@ -155,6 +157,39 @@ loop calibrated --calibration "$store" "${bench[@]}"
 grep -q "from $store" "$work/calibrated.err" ||
   grep -q 'too large for one run a side' "$work/calibrated.err" ||
   fail "loop did not take its repetitions from the calibration"
+
+echo "check: the successful runs are in the history, tagged"
+# Loop runs that completed: first, slower, faster, the watched loop's two,
+# calibrated (6); the unknown baseline stopped before keeping its run, the
+# build error and the crash made none. Calibrate's 3 runs share one tag.
+grep -q 'loop: stored as @1 in ' "$work/first.err" ||
+  fail "the first loop run does not say where it was stored"
+grep -q 'calibrate: runs stored as @' "$work/calibrate.err" ||
+  fail "calibrate does not say where its runs went"
+"$m8perf" history list --format json >"$work/history.json" ||
+  fail "history list"
+/usr/bin/python3 - "$work/history.json" <<'PY' || fail "runs in the history"
+import collections, json, sys
+runs = json.load(open(sys.argv[1]))["runs"]
+by_suite = collections.Counter(r["tags"].get("suite") for r in runs)
+assert by_suite == {"loop": 6, "calibrate": 3}, by_suite
+for r in runs:
+    assert r["tags"]["filter"] == "Tiny/", r
+    if r["tags"]["suite"] == "loop":
+        assert r["tags"]["target"] == "tiny", r
+assert len({r["tags"]["calibration"] for r in runs
+            if r["tags"]["suite"] == "calibrate"}) == 1, runs
+PY
+
+echo "check: without M8_HISTORY and no default history, nothing is created"
+(
+  unset M8_HISTORY
+  cd "$work"
+  loop nohistory --repetitions 3 "${bench[@]}"
+  ((rc == 0)) || fail "loop without a history: exit $rc"
+  [[ ! -e .m8bench ]] || fail "loop started a history of its own"
+  ! grep -q 'stored as' "$work/nohistory.err" || fail "claims a history"
+)
 
 echo "check: a directory that is not a build tree is a usage error"
 rc=0

@@ -12,7 +12,8 @@
 #
 # Cases: (a) finds the answer, (b) resumes after kill -9 without rerunning or
 # losing a trial, (c) a guard blocks a faster candidate, (d) crashing
-# candidates fail without failing the tune, (e) bad input exits 2.
+# candidates fail without failing the tune, (e) bad input exits 2, (g) a
+# calibration store chooses the verification's repetitions.
 set -euo pipefail
 
 if [[ $# -ne 3 ]]; then
@@ -583,7 +584,48 @@ case_f() {
   ' "$work/f"
 }
 
+case_g() {
+  begin "g: m8perf calibrate's store chooses the repetitions when not given"
+  # run_sigma 0.01, within_sigma 0.02: (pi / 3) 2 (z_.975 + z_.8)^2
+  # (0.01^2 + 0.02^2) / 0.02^2 = 20.55 samples a side detect a 2% change
+  # (twice the 1% noise band); a second benchmark of another binary, and
+  # one the filter leaves out, are not looked at. The space does not parse,
+  # so the tune stops right after choosing.
+  local store=$work/calibration.json real
+  real=$(realpath -- "$target")
+  cat >"$store" <<JSON
+{"m8perf_calibration": 1, "entries": [
+ {"binary": "$real", "benchmark": "Tune/Work", "metric": "real_time",
+  "date": "2026-12-02T00:00:00Z", "runs": 5, "repetitions": 9,
+  "within_cv": 0.02, "within_sigma": 0.02, "mdape": 0.01,
+  "between_cv": 0.01, "drift": 0.02, "run_sigma": 0.01},
+ {"binary": "$real", "benchmark": "Tune/Other", "metric": "real_time",
+  "date": "2026-12-02T00:00:00Z", "runs": 5, "repetitions": 9,
+  "within_cv": 0.5, "within_sigma": 0.5, "mdape": 0.3,
+  "between_cv": 0.5, "drift": 1, "run_sigma": 0.5},
+ {"binary": "/elsewhere/bin", "benchmark": "Tune/Work", "metric": "real_time",
+  "date": "2026-12-02T00:00:00Z", "runs": 5, "repetitions": 9,
+  "within_cv": 0.5, "within_sigma": 0.5, "mdape": 0.3,
+  "between_cv": 0.5, "drift": 1, "run_sigma": 0.5}]}
+JSON
+  printf '{"knobs": [' >"$work/g_space.json"
+  tune g --out "$work/g" --binary "$target" --filter '^Tune/Work$' \
+    --max-repetitions 27 --calibration "$store" --space "$work/g_space.json" \
+    "${bench_args[@]}"
+  ((rc == 2)) || fail "exit status $rc, expected 2 (the space)"
+  say "21 repetitions a side, from the store"
+  grep -q "^tune: 21 repetitions a side before a verification decides, to detect a 2% change in Tune/Work (from $store)\$" \
+    "$work/g.stderr" || fail "the calibration did not choose 21 repetitions"
+  say "--repetitions given wins over the store"
+  tune g2 --out "$work/g2" --binary "$target" --filter '^Tune/Work$' \
+    --repetitions 5 --calibration "$store" --space "$work/g_space.json" \
+    "${bench_args[@]}"
+  ! grep -q 'repetitions a side before' "$work/g2.stderr" ||
+    fail "the store overrode --repetitions"
+}
+
 case_e
+case_g
 case_a
 case_b
 case_c

@@ -2,17 +2,26 @@
 
 #include <stdlib.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
+#include "analysis/history/run_info.h"
 #include "analysis/read/printable.h"
 #include "analysis/status_macros.h"
 #include "optimizer/calibration.h"
 #include "optimizer/process_runner.h"
 #include "tools/m8perf/command.h"
+#include "tools/m8perf/keep_run.h"
+#include "tools/m8perf/run_source.h"
 
 namespace m8::perf {
 namespace {
@@ -21,6 +30,7 @@ struct CalibrateArgs {
   std::string binary;
   std::string filter;
   std::string store = ".m8bench/calibration.json";
+  std::string db;
   bool no_store = false;
   std::vector<std::string> binary_args;
   optimizer::CalibrateOptions options;
@@ -45,6 +55,21 @@ class TempDir {
  private:
   std::string path_;
 };
+
+// The results files the runner left in `dir` (NNNN.json, in run order).
+std::vector<std::string> RunFiles(const std::string& dir) {
+  std::vector<std::string> files;
+  std::error_code error;
+  for (const auto& item : std::filesystem::directory_iterator(dir, error)) {
+    const std::string name = item.path().filename().string();
+    if (name.size() == 9 && absl::EndsWith(name, ".json") &&
+        std::all_of(name.begin(), name.begin() + 4, absl::ascii_isdigit)) {
+      files.push_back(item.path().string());
+    }
+  }
+  std::sort(files.begin(), files.end());
+  return files;
+}
 
 absl::StatusOr<int> RunCalibrate(const CalibrateArgs& args, Io& io) {
   for (const std::string& arg : args.binary_args) {
@@ -79,6 +104,21 @@ absl::StatusOr<int> RunCalibrate(const CalibrateArgs& args, Io& io) {
     M8_RETURN_IF_ERROR(optimizer::SaveCalibrations(args.store, calibration));
     io.err << "calibrate: stored in " << analysis::Printable(args.store)
            << "\n";
+    // The runs themselves go to the history, when there is one, so that
+    // the estimate can be checked against them later.
+    const analysis::RunTags tags = {
+        {"calibration", absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", absl::Now(),
+                                         absl::UTCTimeZone())},
+        {"filter", args.filter},
+        {"suite", "calibrate"}};
+    absl::StatusOr<std::optional<std::string>> kept =
+        KeepRuns(args.db, RunFiles(work.path()), tags);
+    if (!kept.ok()) {
+      io.err << "calibrate: runs not kept in the history: "
+             << analysis::Printable(kept.status().message()) << "\n";
+    } else if (kept->has_value()) {
+      io.err << "calibrate: runs " << analysis::Printable(**kept) << "\n";
+    }
   }
   switch (args.output.format_value()) {
     case Format::kConsole:
@@ -123,7 +163,9 @@ Command CalibrateCommand() {
         app.add_option("--store", args->store,
                        "Calibration store that m8perf loop reads")
             ->capture_default_str();
-        app.add_flag("--no-store", args->no_store, "Do not store the result");
+        AddHistoryOption(app, &args->db);
+        app.add_flag("--no-store", args->no_store,
+                     "Store neither the result nor the runs");
         app.add_option("BINARY_ARGS", args->binary_args,
                        "After --: arguments for every run of the binary");
         AddOutputOptions(app, &args->output);

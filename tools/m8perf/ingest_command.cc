@@ -1,23 +1,16 @@
 // m8perf ingest RESULTS... [--db URL] [--rev REV] [--host NAME] [--tag K=V]
 
-#include <unistd.h>
-
-#include <cstdio>
-#include <fstream>
 #include <memory>
-#include <sstream>
 #include <string>
 #include <vector>
 
-#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
-#include "absl/time/time.h"
 #include "analysis/history/ingest.h"
 #include "analysis/history/selection.h"
 #include "analysis/history/store.h"
 #include "analysis/report/format.h"
-#include "optimizer/process.h"
 #include "tools/m8perf/command.h"
+#include "tools/m8perf/keep_run.h"
 #include "tools/m8perf/run_source.h"
 
 namespace m8::perf {
@@ -31,31 +24,6 @@ struct IngestArgs {
   std::vector<std::string> tags;
   OutputOptions output;
 };
-
-// The revision checked out in the current directory (git rev-parse HEAD),
-// or empty outside a checkout or without git.
-std::string CheckoutRevision() {
-  char path[] = "/tmp/m8perf-revision-XXXXXX";
-  const int fd = ::mkstemp(path);
-  if (fd < 0) return "";
-  ::close(fd);
-  optimizer::ProcessOptions process;
-  process.argv = {"git", "rev-parse", "--verify", "--quiet", "HEAD"};
-  process.stdout_path = path;
-  process.timeout = absl::Seconds(10);
-  absl::StatusOr<optimizer::ProcessResult> result =
-      optimizer::RunProcess(process);
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  std::remove(path);
-  if (!result.ok() || !result->Succeeded()) return "";
-  std::string revision(absl::StripAsciiWhitespace(text.str()));
-  for (char c : revision) {
-    if (!absl::ascii_isxdigit(c)) return "";
-  }
-  return revision;
-}
 
 void Print(const analysis::IngestedFile& file, const std::string& location,
            Format format, analysis::JsonWriter* json, Io& io) {

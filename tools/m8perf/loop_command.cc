@@ -9,9 +9,12 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "analysis/history/run_info.h"
 #include "optimizer/dev_loop.h"
 #include "optimizer/process_runner.h"
 #include "tools/m8perf/command.h"
+#include "tools/m8perf/keep_run.h"
+#include "tools/m8perf/run_source.h"
 
 namespace m8::perf {
 namespace {
@@ -22,8 +25,16 @@ extern "C" void RequestStop(int) { stop_requested.store(true); }
 
 struct LoopArgs {
   optimizer::LoopOptions options;
+  std::string db;
   OutputOptions output;
 };
+
+// How the loop's runs are tagged in the history (sorted by key).
+analysis::RunTags LoopTags(const optimizer::LoopOptions& options) {
+  return {{"filter", options.filter},
+          {"suite", "loop"},
+          {"target", options.target}};
+}
 
 int RunLoop(const LoopArgs& args, Io& io) {
   for (const std::string& arg : args.options.binary_args) {
@@ -47,8 +58,12 @@ int RunLoop(const LoopArgs& args, Io& io) {
   sigemptyset(&action.sa_mask);
   struct sigaction previous = {};
   ::sigaction(SIGINT, &action, &previous);
-  optimizer::DevLoop loop(args.options, io.out, io.err,
-                          args.output.UseColour(io));
+  optimizer::LoopOptions options = args.options;
+  options.keep_run = [db = args.db,
+                      tags = LoopTags(args.options)](const std::string& path) {
+    return KeepRuns(db, {path}, tags);
+  };
+  optimizer::DevLoop loop(options, io.out, io.err, args.output.UseColour(io));
   absl::StatusOr<int> status = loop.Run(stop_requested);
   ::sigaction(SIGINT, &previous, nullptr);
   if (!status.ok()) return Fail(io, status.status());
@@ -85,6 +100,7 @@ Command LoopCommand() {
         app.add_flag("--watch", o.watch,
                      "After each run, wait for a source file to change and "
                      "go again (Ctrl-C stops)");
+        AddHistoryOption(app, &args->db);
         app.add_option("--calibration", o.calibration_store,
                        "Calibration store (m8perf calibrate)")
             ->capture_default_str();

@@ -2,6 +2,7 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <fstream>
 #include <memory>
@@ -16,8 +17,10 @@
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "analysis/read/printable.h"
+#include "analysis/stats/noise.h"
 #include "analysis/status_macros.h"
 #include "nlohmann/json.hpp"
+#include "optimizer/calibration.h"
 #include "optimizer/default_space.h"
 #include "optimizer/files.h"
 #include "optimizer/journal.h"
@@ -45,10 +48,56 @@ struct TuneArgs {
   bool allow_semantic = false;
   std::string out;
   bool resume = false;
+  // The calibration store, and whether --repetitions was given (if not, the
+  // store may choose it).
+  std::string calibration = ".m8bench/calibration.json";
+  bool repetitions_given = false;
   std::vector<std::string> binary_args;
   TuneOptions options;
   OutputOptions output;
 };
+
+// Chooses the verification's repetitions a side from m8perf calibrate's
+// estimates of the filter's benchmarks, when the store has any: the samples
+// (one per process) that detect a change of twice the noise band (2% by
+// default) in the noisiest of them, at
+// least the default and at most --max-repetitions. Unchanged when the store
+// has none of them.
+absl::Status ChooseRepetitionsFromCalibration(const TuneArgs& args,
+                                              TuneOptions& options, Io& io) {
+  M8_ASSIGN_OR_RETURN(const std::vector<optimizer::BenchmarkCalibration> store,
+                      optimizer::LoadCalibrations(args.calibration));
+  char* real = ::realpath(args.binary.c_str(), nullptr);
+  const std::string binary = real != nullptr ? real : args.binary;
+  std::free(real);
+  if (store.empty()) return absl::OkStatus();
+  // A filter that Google Benchmark cannot read is the binary's to report.
+  const absl::StatusOr<std::vector<const optimizer::BenchmarkCalibration*>>
+      found =
+          optimizer::FindCalibrations(store, binary, args.metric, args.filter);
+  if (!found.ok() || found->empty()) return absl::OkStatus();
+  const analysis::NoiseOptions noise{options.decision.alpha, 0.8,
+                                     options.decision.noise};
+  const double change = 2 * options.decision.noise;
+  int needed = 0;
+  std::string noisiest;
+  for (const optimizer::BenchmarkCalibration* c : *found) {
+    const int n = analysis::ProcessesToDetect(c->noise, change, noise,
+                                              options.max_repetitions)
+                      .value_or(options.max_repetitions);
+    if (n > needed) {
+      needed = n;
+      noisiest = c->benchmark;
+    }
+  }
+  options.repetitions =
+      std::min(std::max(options.repetitions, needed), options.max_repetitions);
+  io.err << "tune: " << options.repetitions
+         << " repetitions a side before a verification decides, to detect a "
+         << 100 * change << "% change in " << analysis::Printable(noisiest)
+         << " (from " << analysis::Printable(args.calibration) << ")\n";
+  return absl::OkStatus();
+}
 
 absl::StatusOr<absl::Duration> ParsePositiveDuration(const std::string& text,
                                                      const char* flag) {
@@ -184,6 +233,9 @@ absl::StatusOr<int> RunTune(TuneArgs args, Io& io) {
                       ParsePositiveDuration(args.timeout, "--timeout"));
   options.allow_semantic = args.allow_semantic;
   M8_RETURN_IF_ERROR(options.Validate());
+  if (!args.repetitions_given) {
+    M8_RETURN_IF_ERROR(ChooseRepetitionsFromCalibration(args, options, io));
+  }
   for (const std::string& arg : args.binary_args) {
     if (optimizer::IsRunnerFlag(arg)) {
       return absl::InvalidArgumentError(
@@ -331,10 +383,12 @@ Command TuneCommand() {
                        "Stop searching after N trials (0: no limit)")
             ->check(CLI::NonNegativeNumber)
             ->capture_default_str();
-        app.add_option("--repetitions", o.repetitions,
-                       "Repetitions a side before a verification decides")
-            ->check(CLI::Range(1, 1000))
-            ->capture_default_str();
+        CLI::Option* repetitions =
+            app.add_option("--repetitions", o.repetitions,
+                           "Repetitions a side before a verification decides "
+                           "(default: 9, or more when m8perf calibrate found "
+                           "the benchmarks noisier)")
+                ->check(CLI::Range(1, 1000));
         app.add_option("--max-repetitions", o.max_repetitions,
                        "Repetitions a side at most, while undecided")
             ->check(CLI::Range(1, 10000))
@@ -370,10 +424,15 @@ Command TuneCommand() {
                        "journal.jsonl and runs/ (default tune/<UTC time>)");
         app.add_flag("--resume", args->resume,
                      "Continue the interrupted tune in --out");
+        app.add_option("--calibration", args->calibration,
+                       "Calibration store (m8perf calibrate) that chooses "
+                       "--repetitions when it is not given")
+            ->capture_default_str();
         app.add_option("BINARY_ARGS", args->binary_args,
                        "After --: arguments for every run of the binary");
         AddOutputOptions(app, &args->output);
-        return [args](Io& io) {
+        return [args, repetitions](Io& io) {
+          args->repetitions_given = repetitions->count() > 0;
           absl::StatusOr<int> status = RunTune(*args, io);
           if (!status.ok()) return Fail(io, status.status());
           return *status;
