@@ -249,7 +249,7 @@
       });
       parts.push('Verdicts at alpha ' + D.alpha + ', noise band \u00b1' +
         (D.noise * 100) + '%, ' + Math.round(D.confidence * 100) +
-        '% bootstrap CI of the ratio of medians.');
+        '% CI of the ratio (Hodges-Lehmann, inverting the U test).');
     } else {
       parts.push('A single run: no comparison. The trend, distributions and scaling of ' +
         metric.name + ' are shown for it alone.');
@@ -1025,7 +1025,7 @@
   buildBenchmarks();
   buildRuns();
   main.appendChild(el('footer', '', 'Written by m8perf report. Statistics: medians of repetitions, ' +
-    'Mann-Whitney U and a bootstrap CI per comparison, E-divisive change points, ' +
+    'Mann-Whitney U and the Hodges-Lehmann CI it implies per comparison, E-divisive change points, ' +
     'Universal Scalability Law fits.'));
   // A short report opens every section; a long one opens the one a link names.
   if (nBench <= 12) {
