@@ -133,6 +133,9 @@ template <typename Op>
 auto ConcurrentGrid::MutateMayInsert(Coord c, Op&& op)
     -> decltype(op(std::declval<Grid&>())) {
   Shard& shard = ShardFor(c.key());
+  // The copy's miss starts before the lock is taken (the grid's table may
+  // not be touched without it).
+  shard.cells.Prefetch(c.key());
   std::unique_lock lock(shard.lock);
   const size_t before = shard.grid.size();
   auto result = op(shard.grid);
