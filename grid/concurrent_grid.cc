@@ -3,9 +3,12 @@
 #include <algorithm>
 #include <cassert>
 #include <limits>
+#include <mutex>
 
 #include "absl/strings/str_cat.h"
+#include "grid/internal/full_grid.h"
 #include "grid/internal/neighbourhood.h"
+#include "grid/internal/resonance_order.h"
 #include "grid/snapshot.h"
 
 namespace m8 {
@@ -21,8 +24,8 @@ uint32_t Mix(uint32_t h) {
   return h;
 }
 
-constexpr absl::Duration kMaxTime =
-    absl::Milliseconds(std::numeric_limits<uint32_t>::max());
+// Optimistic tries before a reader waits for the writer through the lock.
+constexpr int kOptimisticTries = 4;
 
 GridOptions ShardOptions(const GridOptions& grid) {
   GridOptions options = grid;
@@ -32,8 +35,7 @@ GridOptions ShardOptions(const GridOptions& grid) {
 }
 
 bool BetterHit(const ResonanceHit& a, const ResonanceHit& b) {
-  return a.score > b.score ||
-         (a.score == b.score && a.coord.key() < b.coord.key());
+  return internal::RanksBefore(a.score, a.coord.key(), b.score, b.coord.key());
 }
 
 }  // namespace
@@ -62,12 +64,16 @@ ConcurrentGrid::ConcurrentGrid(ConcurrentGridOptions options)
     : options_(options), model_(options.grid) {
   assert(options.Validate().ok());
   const GridOptions shard_options = ShardOptions(options.grid);
+  const size_t per_shard = options.grid.expected_cells / options.shard_count;
   shards_.reserve(options.shard_count);
   for (size_t i = 0; i < options.shard_count; ++i) {
     shards_.push_back(std::make_unique<Shard>(shard_options));
-    if (options.grid.expected_cells > 0) {
-      shards_.back()->grid.Reserve(options.grid.expected_cells /
-                                   options.shard_count);
+    if (per_shard > 0) {
+      Shard& shard = *shards_.back();
+      shard.grid.Reserve(per_shard);
+      shard.sequence.WriteBegin();
+      shard.cells.Reserve(per_shard);
+      shard.sequence.WriteEnd();
     }
   }
 }
@@ -84,28 +90,60 @@ size_t ConcurrentGrid::ShardIndex(uint32_t key) const {
 
 size_t ConcurrentGrid::ShardOf(Coord c) const { return ShardIndex(c.key()); }
 
+size_t ConcurrentGrid::size() const {
+  size_t total = 0;
+  for (const std::unique_ptr<Shard>& shard : shards_) {
+    total += shard->size.load(std::memory_order_relaxed);
+  }
+  return total;
+}
+
+// ---- Writers ----------------------------------------------------------------
+
 bool ConcurrentGrid::TryReserveCell() {
   const size_t max = options_.grid.max_cells;
-  size_t n = size_.load(std::memory_order_relaxed);
+  if (max == 0) return true;
+  size_t n = reserved_.load(std::memory_order_relaxed);
   do {
-    if (max != 0 && n >= max) return false;
-  } while (!size_.compare_exchange_weak(n, n + 1, std::memory_order_relaxed));
+    if (n >= max) return false;
+  } while (
+      !reserved_.compare_exchange_weak(n, n + 1, std::memory_order_relaxed));
   return true;
+}
+
+void ConcurrentGrid::ReleaseCells(size_t cells) {
+  if (options_.grid.max_cells != 0 && cells > 0) {
+    reserved_.fetch_sub(cells, std::memory_order_relaxed);
+  }
+}
+
+void ConcurrentGrid::Publish(Shard& shard, uint32_t key) {
+  const std::optional<Wave> wave = shard.grid.Recall(Coord::FromKey(key));
+  shard.sequence.WriteBegin();
+  if (wave) {
+    shard.cells.Set(key, *wave);
+  } else {
+    shard.cells.Erase(key);
+  }
+  shard.sequence.WriteEnd();
+  shard.size.store(shard.grid.size(), std::memory_order_relaxed);
 }
 
 template <typename Op>
 auto ConcurrentGrid::MutateMayInsert(Coord c, Op&& op)
     -> decltype(op(std::declval<Grid&>())) {
   Shard& shard = ShardFor(c.key());
-  internal::StripedLock::WriterLock lock(&shard.lock);
+  // The copy's miss starts before the lock is taken (the grid's table may
+  // not be touched without it).
+  shard.cells.Prefetch(c.key());
+  std::unique_lock lock(shard.lock);
   const size_t before = shard.grid.size();
   auto result = op(shard.grid);
   if (shard.grid.size() > before && !TryReserveCell()) {
     shard.grid.Forget(c);
-    return absl::ResourceExhaustedError(
-        absl::StrCat("grid is full: max_cells = ", options_.grid.max_cells,
-                     "; cannot add cell ", c.key()));
+    return internal::FullGridError(options_.grid.max_cells, c.key());
   }
+  if (result.ok()) Publish(shard, c.key());
   return result;
 }
 
@@ -117,71 +155,21 @@ absl::Status ConcurrentGrid::Put(Coord c, const Wave& w) {
   return MutateMayInsert(c, [&](Grid& g) { return g.Put(c, w); });
 }
 
-std::optional<Wave> ConcurrentGrid::Recall(Coord c) const {
-  Shard& shard = ShardFor(c.key());
-  internal::StripedLock::ReaderLock lock(&shard.lock);
-  return shard.grid.Recall(c);
-}
-
-bool ConcurrentGrid::Contains(Coord c) const {
-  Shard& shard = ShardFor(c.key());
-  internal::StripedLock::ReaderLock lock(&shard.lock);
-  return shard.grid.Contains(c);
-}
-
 bool ConcurrentGrid::Reinforce(Coord c, float gain) {
   Shard& shard = ShardFor(c.key());
-  internal::StripedLock::WriterLock lock(&shard.lock);
-  return shard.grid.Reinforce(c, gain);
+  std::unique_lock lock(shard.lock);
+  if (!shard.grid.Reinforce(c, gain)) return false;
+  Publish(shard, c.key());
+  return true;
 }
 
 bool ConcurrentGrid::Forget(Coord c) {
   Shard& shard = ShardFor(c.key());
-  internal::StripedLock::WriterLock lock(&shard.lock);
+  std::unique_lock lock(shard.lock);
   if (!shard.grid.Forget(c)) return false;
-  size_.fetch_sub(1, std::memory_order_relaxed);
+  Publish(shard, c.key());
+  ReleaseCells(1);
   return true;
-}
-
-double ConcurrentGrid::Interference(Coord c) const {
-  const internal::Neighbourhood n(c, options_.grid.edge_policy);
-  // The distinct neighbour cells (under kClamp a border cell can be several
-  // neighbours), gathered shard by shard with one lock per shard touched.
-  struct Probe {
-    size_t shard;
-    uint32_t key;
-    std::optional<Wave> wave;
-  };
-  Probe probes[27];
-  int count = 0;
-  for (int kz = 0; kz < n.z.distinct_count; ++kz) {
-    for (int ky = 0; ky < n.y.distinct_count; ++ky) {
-      for (int kx = 0; kx < n.x.distinct_count; ++kx) {
-        const uint32_t key =
-            n.z.distinct[kz] << 16 | n.y.distinct[ky] << 8 | n.x.distinct[kx];
-        probes[count++] = {ShardIndex(key), key, std::nullopt};
-      }
-    }
-  }
-  std::sort(probes, probes + count,
-            [](const Probe& a, const Probe& b) { return a.shard < b.shard; });
-  for (int i = 0; i < count;) {
-    Shard& shard = *shards_[probes[i].shard];
-    internal::StripedLock::ReaderLock lock(&shard.lock);
-    for (const size_t s = probes[i].shard; i < count && probes[i].shard == s;
-         ++i) {
-      probes[i].wave = shard.grid.Recall(Coord::FromKey(probes[i].key));
-    }
-  }
-  const double now_s = absl::ToDoubleSeconds(now());
-  internal::InterferenceTerms terms(n);
-  for (int i = 0; i < count; ++i) {
-    if (!probes[i].wave) continue;
-    const uint32_t key = probes[i].key;
-    terms.Add(key & 0xff, (key >> 8) & 0xff, key >> 16,
-              [&] { return model_.Value(*probes[i].wave, now_s); });
-  }
-  return terms.Sum();
 }
 
 DecayStats ConcurrentGrid::AdvanceTime(absl::Duration dt) {
@@ -190,39 +178,115 @@ DecayStats ConcurrentGrid::AdvanceTime(absl::Duration dt) {
     int64_t new_ns;
     do {
       new_ns = absl::ToInt64Nanoseconds(
-          std::min(absl::Nanoseconds(old_ns) + dt, kMaxTime));
+          std::min(absl::Nanoseconds(old_ns) + dt, kMaxGridTime));
     } while (!now_ns_.compare_exchange_weak(old_ns, new_ns,
                                             std::memory_order_relaxed));
   }
   // Shard by shard, and within a shard a slice of frequency buckets at a
-  // time, letting readers in between: a reader waits for one slice, never
-  // for a whole shard's sweep.
+  // time, letting writers in between: a writer waits for one slice, never
+  // for a whole shard's sweep. Optimistic readers are disturbed only by the
+  // slices that evict.
   constexpr int kBucketsPerSlice = 16;
   DecayStats total;
   for (const std::unique_ptr<Shard>& shard : shards_) {
     int buckets;
     {
-      internal::StripedLock::WriterLock lock(&shard->lock);
+      std::unique_lock lock(shard->lock);
       shard->grid.AdvanceClock(dt);
-      buckets = shard->grid.sweep_buckets();
+      buckets = shard->grid.sweep_slices();
     }
     for (int first = 0; first < buckets; first += kBucketsPerSlice) {
-      internal::StripedLock::WriterLock lock(&shard->lock);
-      const DecayStats stats =
-          shard->grid.Sweep(first, std::min(first + kBucketsPerSlice, buckets));
+      std::unique_lock lock(shard->lock);
+      bool writing = false;
+      const DecayStats stats = shard->grid.SweepSlice(
+          first, std::min(first + kBucketsPerSlice, buckets),
+          [&](uint32_t key) {
+            if (!writing) shard->sequence.WriteBegin();
+            writing = true;
+            shard->cells.Erase(key);
+          });
+      if (writing) shard->sequence.WriteEnd();
+      shard->size.store(shard->grid.size(), std::memory_order_relaxed);
+      ReleaseCells(stats.evicted);
       total.scanned += stats.scanned;
       total.evicted += stats.evicted;
-      size_.fetch_sub(stats.evicted, std::memory_order_relaxed);
     }
   }
   return total;
 }
 
+// ---- Optimistic readers -----------------------------------------------------
+
+template <typename Read>
+bool ConcurrentGrid::ReadCells(const Shard& shard, Read&& read) const {
+  for (int i = 0; i < kOptimisticTries; ++i) {
+    const uint64_t begin = shard.sequence.ReadBegin();
+    const bool found = read(shard.cells);
+    if (shard.sequence.ReadValid(begin)) return found;
+  }
+  // A writer keeps changing the shard: wait for it.
+  std::shared_lock lock(shard.lock);
+  return read(shard.cells);
+}
+
+std::optional<Wave> ConcurrentGrid::Recall(Coord c) const {
+  const uint32_t key = c.key();
+  Wave wave;
+  const bool found =
+      ReadCells(ShardFor(key), [&](const internal::AtomicCellTable& cells) {
+        return cells.Find(key, &wave);
+      });
+  return found ? std::optional<Wave>(wave) : std::nullopt;
+}
+
+bool ConcurrentGrid::Contains(Coord c) const {
+  const uint32_t key = c.key();
+  return ReadCells(ShardFor(key), [&](const internal::AtomicCellTable& cells) {
+    return cells.Contains(key);
+  });
+}
+
+double ConcurrentGrid::Interference(Coord c) const {
+  const internal::Neighbourhood n(c, options_.grid.edge_policy);
+  // The distinct neighbour cells (under kClamp a border cell can be several
+  // neighbours), their table slots prefetched so that the misses overlap.
+  uint32_t keys[27];
+  int count = 0;
+  n.ForEachCell([](uint32_t) { return true; },
+                [&](uint32_t key) {
+                  ShardFor(key).cells.Prefetch(key);
+                  keys[count++] = key;
+                });
+  Wave waves[27];
+  bool found[27];
+  for (int i = 0; i < count; ++i) {
+    const uint32_t key = keys[i];
+    found[i] =
+        ReadCells(ShardFor(key), [&](const internal::AtomicCellTable& cells) {
+          return cells.Find(key, &waves[i]);
+        });
+  }
+  // The clock after the cells: every cell read was touched at or before it
+  // (a writer stamps a cell with its shard's clock, which AdvanceTime moves
+  // only after this one).
+  const double now_s = absl::ToDoubleSeconds(now());
+  internal::InterferenceTerms terms(n);
+  for (int i = 0; i < count; ++i) {
+    if (!found[i]) continue;
+    const uint32_t key = keys[i];
+    terms.Add(key & 0xff, (key >> 8) & 0xff, key >> 16,
+              [&] { return model_.Value(waves[i], now_s); });
+  }
+  return terms.Sum();
+}
+
+// ---- Readers of the shards' grids -------------------------------------------
+
 std::vector<ResonanceHit> ConcurrentGrid::Resonance(
     const ResonanceQuery& q) const {
   std::vector<ResonanceHit> hits;
   for (const std::unique_ptr<Shard>& shard : shards_) {
-    internal::StripedLock::ReaderLock lock(&shard->lock);
+    std::shared_lock lock(shard->lock);
     std::vector<ResonanceHit> part = shard->grid.Resonance(q);
     hits.insert(hits.end(), part.begin(), part.end());
   }
@@ -236,7 +300,7 @@ std::vector<std::pair<Coord, Wave>> ConcurrentGrid::Region(
     uint16_t z_max) const {
   std::vector<std::pair<Coord, Wave>> cells;
   for (const std::unique_ptr<Shard>& shard : shards_) {
-    internal::StripedLock::ReaderLock lock(&shard->lock);
+    std::shared_lock lock(shard->lock);
     std::vector<std::pair<Coord, Wave>> part =
         shard->grid.Region(cx, cy, radius, z_min, z_max);
     cells.insert(cells.end(), part.begin(), part.end());
@@ -250,17 +314,12 @@ std::vector<std::pair<Coord, Wave>> ConcurrentGrid::Region(
 LayerSum ConcurrentGrid::LayerScan(uint16_t z) const {
   std::vector<std::pair<uint32_t, double>> terms;
   for (const std::unique_ptr<Shard>& shard : shards_) {
-    internal::StripedLock::ReaderLock lock(&shard->lock);
+    std::shared_lock lock(shard->lock);
     std::vector<std::pair<uint32_t, double>> part = shard->grid.LayerTerms(z);
     terms.insert(terms.end(), part.begin(), part.end());
   }
   std::sort(terms.begin(), terms.end());
-  LayerSum result;
-  for (const auto& [key, value] : terms) {
-    result.sum += value;
-    ++result.count;
-  }
-  return result;
+  return LayerSum::Of(terms);
 }
 
 absl::Duration ConcurrentGrid::now() const {
@@ -271,11 +330,11 @@ double ConcurrentGrid::Strength(const Wave& w) const {
   return model_.Strength(w, absl::ToDoubleSeconds(now()));
 }
 
+// ---- Snapshots --------------------------------------------------------------
+
 absl::Status ConcurrentGrid::Save(const std::string& path) const {
   // Lock every shard, in order, for a consistent cut.
-  for (const std::unique_ptr<Shard>& shard : shards_) {
-    shard->lock.LockShared(0);
-  }
+  for (const std::unique_ptr<Shard>& shard : shards_) shard->lock.lock_shared();
   size_t cells = 0;
   for (const std::unique_ptr<Shard>& shard : shards_) {
     cells += shard->grid.size();
@@ -291,7 +350,7 @@ absl::Status ConcurrentGrid::Save(const std::string& path) const {
     });
   }
   for (const std::unique_ptr<Shard>& shard : shards_) {
-    shard->lock.UnlockShared(0);
+    shard->lock.unlock_shared();
   }
   if (!status.ok()) return status;
   return (*writer)->Commit();
@@ -309,20 +368,32 @@ absl::StatusOr<std::unique_ptr<ConcurrentGrid>> ConcurrentGrid::Load(
         if (!created.ok()) return created.status();
         grid = *std::move(created);
         grid->now_ns_.store(absl::ToInt64Nanoseconds(header.now));
+        // The count matches the file's size, but a sparse file can be huge
+        // and empty: reserve no more than an option could ask for.
+        const size_t per_shard =
+            std::min<uint64_t>(header.cell_count, kMaxExpectedCells) /
+            shard_count;
         for (const std::unique_ptr<Shard>& shard : grid->shards_) {
-          internal::StripedLock::WriterLock lock(&shard->lock);
-          shard->grid.SetNow(header.now);
+          std::unique_lock lock(shard->lock);
+          // A fresh grid's clock is at zero: this sets it to header.now.
+          shard->grid.AdvanceClock(header.now);
+          shard->grid.Reserve(per_shard);
+          shard->sequence.WriteBegin();
+          shard->cells.Reserve(per_shard);
+          shard->sequence.WriteEnd();
         }
         return absl::OkStatus();
       },
       [&](uint32_t key, const Wave& w) -> absl::Status {
         Shard& shard = grid->ShardFor(key);
-        internal::StripedLock::WriterLock lock(&shard.lock);
+        std::unique_lock lock(shard.lock);
         if (absl::Status s = shard.grid.Restore(key, w); !s.ok()) return s;
-        grid->size_.fetch_add(1, std::memory_order_relaxed);
+        Publish(shard, key);
         return absl::OkStatus();
       });
   if (!status.ok()) return status;
+  // ReadSnapshot checked the count against max_cells.
+  if (grid->options_.grid.max_cells != 0) grid->reserved_.store(grid->size());
   return grid;
 }
 

@@ -1,14 +1,26 @@
 // ConcurrentGrid: a thread-safe Mem|8 grid.
 //
 // Cells are spread over `shard_count` shards by a hash of their key; each
-// shard is a Grid behind its own lock: a reader-writer lock striped over a
-// few std::shared_mutexes so that readers on different threads do not share a
-// cache line (grid/internal/striped_lock.h).
+// shard is a Grid behind its own reader-writer lock (a std::shared_mutex:
+// one atomic operation per acquisition), plus a copy of its cells in an
+// AtomicCellTable guarded by a sequence counter.
+//
+// Recall, Contains and Interference are optimistic: they read the cells'
+// copy without any lock and without writing to shared memory, and keep what
+// they read only if the shard's sequence count did not change meanwhile
+// (internal/sequence_counter.h); after a few failed tries they wait for the
+// writer through the shard's lock. Writers hold the shard's lock
+// exclusively and change the copy inside the sequence; a table that the
+// copy outgrows is kept until the grid is destroyed, so a reader never
+// touches freed memory. Interference reads each neighbour cell as one such
+// read. Resonance, Region, LayerScan and Save hold the shards' locks shared.
+// The copy costs a second hash table: about 40 bytes a cell over 3/4 load.
+//
 // Interference, Resonance, Region and LayerScan gather from every shard they
 // need and merge in the same order Grid uses, so that a quiescent
 // ConcurrentGrid answers exactly like a Grid holding the same cells, for
 // every shard count. AdvanceTime sweeps shard by shard and, within a shard,
-// a slice of frequency buckets at a time, so readers wait for one slice at
+// a slice of frequency buckets at a time, so writers wait for one slice at
 // most; while it runs, shards not yet reached answer at the previous time,
 // and a shard's cells not yet swept may still be recalled.
 //
@@ -21,18 +33,19 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <shared_mutex>
 #include <string>
 #include <utility>
 #include <vector>
 
-#include "absl/base/thread_annotations.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "grid/coord.h"
 #include "grid/grid.h"
 #include "grid/grid_options.h"
-#include "grid/internal/striped_lock.h"
+#include "grid/internal/atomic_cell_table.h"
+#include "grid/internal/sequence_counter.h"
 #include "grid/wave.h"
 #include "grid/wave_model.h"
 
@@ -83,7 +96,8 @@ class ConcurrentGrid {
   double Strength(const Wave& w) const;
 
   absl::Duration now() const;
-  size_t size() const { return size_.load(std::memory_order_relaxed); }
+  // The cells of every shard: exact when no writer runs.
+  size_t size() const;
   const ConcurrentGridOptions& options() const { return options_; }
   size_t shard_count() const { return shards_.size(); }
   // The shard that holds `c`.
@@ -96,16 +110,31 @@ class ConcurrentGrid {
       const std::string& path, size_t shard_count = 16);
 
  private:
-  struct alignas(64) Shard {
+  struct Shard {
     explicit Shard(const GridOptions& options) : grid(options) {}
-    mutable internal::StripedLock lock;  // Guards grid.
+    // What optimistic readers read: the count, then the table.
+    internal::SequenceCounter sequence;  // Odd while `cells` change.
+    internal::AtomicCellTable cells;     // A copy of grid's cells.
+    // Held exclusively by writers (who alone change grid, cells and
+    // sequence), shared by the readers that use grid.
+    alignas(128) mutable std::shared_mutex lock;
     Grid grid;
+    std::atomic<size_t> size{0};  // grid.size(), for size().
   };
 
   Shard& ShardFor(uint32_t key) const { return *shards_[ShardIndex(key)]; }
   size_t ShardIndex(uint32_t key) const;
+  // Runs `read(cells)` on the shard's table of cells until it read one state
+  // of them; it may run several times.
+  template <typename Read>
+  bool ReadCells(const Shard& shard, Read&& read) const;
   // Counts a new cell against max_cells; false when the grid is full.
   bool TryReserveCell();
+  // Gives back what TryReserveCell took, for `cells` forgotten cells.
+  void ReleaseCells(size_t cells);
+  // Makes the shard's table of cells agree with its grid at `key`.
+  // REQUIRES: the shard's lock is held exclusively.
+  static void Publish(Shard& shard, uint32_t key);
   // Runs a mutation that may add one cell (Store, Put) on its shard,
   // undoing the addition if the grid is over max_cells.
   template <typename Op>
@@ -114,7 +143,9 @@ class ConcurrentGrid {
   ConcurrentGridOptions options_;
   WaveModel model_;
   std::vector<std::unique_ptr<Shard>> shards_;
-  std::atomic<size_t> size_{0};
+  // Cells counted against max_cells (kept only when max_cells is set, so
+  // that writers on different shards share no counter otherwise).
+  std::atomic<size_t> reserved_{0};
   std::atomic<int64_t> now_ns_{0};
 };
 

@@ -7,7 +7,9 @@
 #include <limits>
 
 #include "absl/strings/str_cat.h"
+#include "grid/internal/full_grid.h"
 #include "grid/internal/neighbourhood.h"
+#include "grid/internal/resonance_order.h"
 #include "grid/snapshot.h"
 
 namespace m8 {
@@ -16,10 +18,6 @@ namespace {
 using internal::BrickSlot;
 using internal::BrickStore;
 using internal::IndexEntry;
-
-// The clock saturates here: `touched` is a uint32 count of milliseconds.
-constexpr absl::Duration kMaxTime =
-    absl::Milliseconds(std::numeric_limits<uint32_t>::max());
 
 constexpr float kPiF = static_cast<float>(kPi);  // Slightly above pi.
 
@@ -58,7 +56,7 @@ struct Candidate {
   uint32_t key;
 };
 bool Better(const Candidate& a, const Candidate& b) {
-  return a.score > b.score || (a.score == b.score && a.key < b.key);
+  return internal::RanksBefore(a.score, a.key, b.score, b.key);
 }
 
 // Keeps the best k candidates seen (all of them when k is 0).
@@ -137,7 +135,7 @@ Grid& Grid::operator=(const Grid& other) {
 }
 
 void Grid::SetNow(absl::Duration now) {
-  now_ = std::min(now, kMaxTime);
+  now_ = std::min(now, kMaxGridTime);
   now_s_ = absl::ToDoubleSeconds(now_);
   now_ms_ = static_cast<uint32_t>(absl::ToInt64Milliseconds(now_));
 }
@@ -184,9 +182,7 @@ absl::Status Grid::Prepare(const Wave& w, Wave* out) const {
 
 absl::Status Grid::CheckFullGrid(uint32_t key) const {
   if (store_.Find(key) != nullptr) return absl::OkStatus();  // An overwrite.
-  return absl::ResourceExhaustedError(
-      absl::StrCat("grid is full: max_cells = ", options_.max_cells,
-                   "; cannot add cell ", key));
+  return internal::FullGridError(options_.max_cells, key);
 }
 
 void Grid::Assign(BrickStore::CellRef cell, bool inserted, uint32_t key,
@@ -316,19 +312,14 @@ double Grid::Interference(Coord c) const {
   // proportion to the cells, not to the 27 offsets.
   uint32_t keys[27];
   int count = 0;
-  for (int kz = 0; kz < n.z.distinct_count; ++kz) {
-    const uint32_t z = n.z.distinct[kz];
-    const internal::LayerIndex::Layer* layer = layers_.layer(z);
-    if (layer == nullptr) continue;
-    for (int ky = 0; ky < n.y.distinct_count; ++ky) {
-      for (int kx = 0; kx < n.x.distinct_count; ++kx) {
-        const uint32_t pos = n.y.distinct[ky] << 8 | n.x.distinct[kx];
-        if (!layer->Has(pos)) continue;
-        keys[count] = z << 16 | pos;
+  const internal::LayerIndex::Layer* layer = nullptr;
+  n.ForEachCell(
+      [&](uint32_t z) { return (layer = layers_.layer(z)) != nullptr; },
+      [&](uint32_t key) {
+        if (!layer->Has(key & 0xffff)) return;
+        keys[count] = key;
         store_.Prefetch(keys[count++]);
-      }
-    }
-  }
+      });
   // Find every cell first, in a loop short enough for all their misses to
   // be in flight at once, then evaluate the waves (exp and sin are long
   // enough to hold back the next lookup if interleaved).
@@ -367,14 +358,15 @@ float Grid::ExpiryOf(const Wave& w) const {
 
 DecayStats Grid::AdvanceTime(absl::Duration dt) {
   AdvanceClock(dt);
-  return Sweep(0, index_.bucket_count());
+  return SweepSlice(0, sweep_slices(), [](uint32_t) {});
 }
 
 void Grid::AdvanceClock(absl::Duration dt) {
   if (dt > absl::ZeroDuration()) SetNow(now_ + dt);
 }
 
-DecayStats Grid::Sweep(int first_bucket, int last_bucket) {
+DecayStats Grid::SweepSlice(int first_bucket, int last_bucket,
+                            absl::FunctionRef<void(uint32_t key)> on_evict) {
   DecayStats stats;
   const double threshold = options_.active_threshold;
   // now rounded up to a float: now_up < expiry implies now < expiry.
@@ -404,6 +396,7 @@ DecayStats Grid::Sweep(int first_bucket, int last_bucket) {
       }
       expiry = index_.expiry(b);
       ++stats.evicted;
+      on_evict(key);
     }
   }
   return stats;
@@ -549,12 +542,7 @@ std::vector<std::pair<uint32_t, double>> Grid::LayerTerms(uint16_t z) const {
 }
 
 LayerSum Grid::LayerScan(uint16_t z) const {
-  LayerSum result;
-  for (const auto& [key, value] : LayerTerms(z)) {
-    result.sum += value;
-    ++result.count;
-  }
-  return result;
+  return LayerSum::Of(LayerTerms(z));
 }
 
 // ---- Snapshots ------------------------------------------------------------

@@ -15,11 +15,14 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <limits>
 #include <optional>
+#include <span>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
@@ -48,10 +51,24 @@ struct DecayStats {
   size_t evicted = 0;  // Cells forgotten.
 };
 
+// The latest grid time: `touched` is a uint32 count of milliseconds, so the
+// clock saturates here.
+inline constexpr absl::Duration kMaxGridTime =
+    absl::Milliseconds(std::numeric_limits<uint32_t>::max());
+
 // Sum of M(now) over one layer, and how many cells it covered.
 struct LayerSum {
   double sum = 0.0;
   size_t count = 0;
+
+  // The sum of a layer's (key, M(now)) terms, added in the order given (key
+  // order, for the same bits everywhere).
+  static LayerSum Of(std::span<const std::pair<uint32_t, double>> terms) {
+    LayerSum result;
+    for (const auto& [key, value] : terms) result.sum += value;
+    result.count = terms.size();
+    return result;
+  }
 };
 
 // Cells whose frequency is within `bandwidth` of `frequency` and whose
@@ -172,12 +189,22 @@ class Grid {
   // problem, never a partial grid.
   static absl::StatusOr<Grid> Load(const std::string& path);
 
- private:
-  friend class ConcurrentGrid;
+  // ---- For grids composed of grids (ConcurrentGrid) --------------------
 
-  // For loaders: inserts a validated stored cell as it is (touched kept).
+  // For loaders: inserts a stored cell as it is (touched kept).
+  // REQUIRES: `w` came from a grid's cell (valid, normalised).
   // InvalidArgument when the cell already exists.
   absl::Status Restore(uint32_t key, const Wave& w);
+  // AdvanceTime(dt) in steps, so that an owner can sweep a slice at a time:
+  // AdvanceClock(dt), then SweepSlice over consecutive [first, last) ranges
+  // covering [0, sweep_slices()). `on_evict(key)` is called for each cell the
+  // slice forgets, after it is gone.
+  void AdvanceClock(absl::Duration dt);
+  DecayStats SweepSlice(int first, int last,
+                        absl::FunctionRef<void(uint32_t key)> on_evict);
+  int sweep_slices() const { return index_.bucket_count(); }
+
+ private:
   // Validates `w` (InvalidArgument naming the bad field) and writes it,
   // normalised and stamped touched = now, to *out.
   absl::Status Prepare(const Wave& w, Wave* out) const;
@@ -209,12 +236,6 @@ class Grid {
   }
   absl::Status CheckFullGrid(uint32_t key) const;
   void SetNow(absl::Duration now);
-  // AdvanceTime in two steps, so that ConcurrentGrid can sweep a shard a
-  // slice at a time: the clock, then buckets [first, last) of the frequency
-  // index (0 .. sweep_buckets()).
-  void AdvanceClock(absl::Duration dt);
-  DecayStats Sweep(int first_bucket, int last_bucket);
-  int sweep_buckets() const { return index_.bucket_count(); }
   template <typename Visit>
   void ScanBand(const ResonanceQuery& q, Visit&& visit) const;
   std::vector<ResonanceHit> TopHits(const ResonanceQuery& q,

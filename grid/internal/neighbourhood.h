@@ -54,6 +54,22 @@ struct Neighbourhood {
   Neighbourhood(Coord c, EdgePolicy policy)
       : x(c.x, kMaxX, policy), y(c.y, kMaxY, policy), z(c.z, kMaxZ, policy) {}
 
+  // The distinct neighbour cells, in ascending key order: `layer(z)` once
+  // per distinct layer, then `cell(z << 16 | y << 8 | x)` for each of its
+  // cells, unless `layer` returned false (the layer is known empty).
+  template <typename Layer, typename Cell>
+  void ForEachCell(Layer&& layer, Cell&& cell) const {
+    for (int kz = 0; kz < z.distinct_count; ++kz) {
+      const uint32_t zc = z.distinct[kz];
+      if (!layer(zc)) continue;
+      for (int ky = 0; ky < y.distinct_count; ++ky) {
+        for (int kx = 0; kx < x.distinct_count; ++kx) {
+          cell(zc << 16 | y.distinct[ky] << 8 | x.distinct[kx]);
+        }
+      }
+    }
+  }
+
   AxisNeighbours x, y, z;
 };
 
