@@ -70,6 +70,7 @@ ContextEntries TopologyContext() {
 
 ContextEntries BuildContext() {
   ContextEntries entries = {
+      {"m8.package_version", M8_BENCH_PACKAGE_VERSION},
       {"m8.build_type", M8_BENCH_BUILD_TYPE},
       {"m8.compiler", M8_BENCH_COMPILER},
       {"m8.git_revision", M8_BENCH_GIT_REVISION},
