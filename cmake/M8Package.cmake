@@ -7,7 +7,9 @@
 #   m8_add_bench_area(NAME mine SOURCES mine_benchmarks.cc)
 #
 # or links m8bench::bench_support (and m8bench::grid) into an executable of
-# its own.
+# its own. A project with a Mem|8 implementation of its own registers it
+# with M8_GRID_BACKEND in a file that includes "bench/grid/backend_fixtures.h"
+# and links m8bench::grid_fixtures: every Grid/... fixture then runs on it.
 include(CMakePackageConfigHelpers)
 
 set(M8_PACKAGE_CMAKE_DIR "${CMAKE_INSTALL_LIBDIR}/cmake/m8bench")
@@ -22,6 +24,8 @@ set_target_properties(m8_grid_config PROPERTIES EXPORT_NAME grid_config)
 set_target_properties(m8_bench_support PROPERTIES
   EXPORT_NAME bench_support_library)
 set_target_properties(m8_bench_entry PROPERTIES EXPORT_NAME bench_main)
+set_target_properties(m8_bench_grid_fixtures PROPERTIES
+  EXPORT_NAME grid_fixtures)
 set_target_properties(m8_bench_package_support PROPERTIES
   EXPORT_NAME bench_support)
 add_library(m8bench::grid ALIAS m8_grid)
@@ -29,17 +33,19 @@ add_library(m8bench::bench_support ALIAS m8_bench_package_support)
 
 install(TARGETS
     m8_grid m8_grid_config m8_bench_support m8_bench_entry
-    m8_bench_package_support
+    m8_bench_package_support m8_bench_grid_fixtures
   EXPORT m8benchTargets
   ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
   INCLUDES DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
-install(TARGETS m8perf RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
+install(TARGETS m8perf m8bench_conformance
+  RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
 
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/grid
   DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}
   FILES_MATCHING PATTERN "*.h"
   PATTERN fuzz EXCLUDE)
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/bench/support
+    ${PROJECT_SOURCE_DIR}/bench/grid
   DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/bench
   FILES_MATCHING PATTERN "*.h")
 install(FILES ${PROJECT_SOURCE_DIR}/bench/support/M8BenchArea.cmake

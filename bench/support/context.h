@@ -32,6 +32,9 @@ ContextEntries BuildContext();
 // "defaults") and m8.smoke.
 ContextEntries SettingsContext(const BenchSettings& settings);
 
+// The version of the m8bench package these binaries belong to ("0.1.0").
+const char* PackageVersion();
+
 // All of the above, in that order.
 ContextEntries M8Context(const BenchSettings& settings);
 

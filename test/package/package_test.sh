@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The installed package as a project outside the tree sees it: installs the
-# m8bench build tree into a fresh prefix, builds test/package/outside (one
-# fixture of its own) against it with find_package(m8bench), runs it with
-# the suite's main, and reads its JSON with the installed m8perf.
+# m8bench build tree into a fresh prefix, builds test/package/outside (a
+# fixture and a grid backend of its own) against it with
+# find_package(m8bench), runs it with the suite's main, and reads its JSON
+# with the installed m8perf.
 #
 #   package_test.sh BUILD_DIR OUTSIDE_SOURCE_DIR WORK_DIR VERSION
 set -euo pipefail
@@ -38,6 +39,7 @@ set -e
 [[ $code -eq 2 ]] || fail "an unknown --m8_ flag exited $code, not 2"
 
 "$binary" --m8_smoke --benchmark_min_time=0.01 --benchmark_repetitions=2 \
+  --benchmark_filter='^(Outside/Recall|Grid/(Recall|Interference)/uniform/cells:4096|Grid/Region/small/cells:4096)$' \
   --benchmark_out="$work/outside.json" --benchmark_out_format=json \
   >"$work/run.log" 2>&1 || fail "m8bench_outside failed (see $work/run.log)"
 /usr/bin/python3 - "$work/outside.json" "$version" <<'PY'
@@ -57,6 +59,23 @@ check(len(runs) >= 2, "no repetitions of Outside/Recall")
 for run in runs:
     for counter in ("items_per_second", "hits", "p50_ns"):
         check(counter in run, f"Outside/Recall has no {counter}")
+# The project's own backend, registered with M8_GRID_BACKEND.
+check(context.get("m8.backend") == "outside-grid" and
+      context.get("m8.backend_version") == "1.2",
+      f"m8.backend is {context.get('m8.backend')!r}, not 'outside-grid'")
+by_name = {}
+for b in results["benchmarks"]:
+    by_name.setdefault(b["run_name"], []).append(b)
+for name in ("Grid/Recall/uniform/cells:4096",
+             "Grid/Interference/uniform/cells:4096"):
+    check(name in by_name and not any(b.get("error_occurred")
+                                      for b in by_name[name]),
+          f"{name} did not run on the outside backend")
+region = by_name.get("Grid/Region/small/cells:4096", [])
+check(region and all(b.get("error_occurred") and
+                     "not supported: backend 'outside-grid' has no Region"
+                     in b.get("error_message", "") for b in region),
+      "Grid/Region/small was not skipped on a backend without Region")
 PY
 "$prefix/bin/m8perf" summary "$work/outside.json" >"$work/summary.txt" ||
   fail "the installed m8perf could not summarise $work/outside.json"

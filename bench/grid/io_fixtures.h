@@ -1,11 +1,16 @@
-// Fixtures for Grid snapshots: Save and Load of the filled grid, into a
-// temporary directory (--m8_temp_dir, default $TMPDIR or /tmp).
+// The snapshot fixtures, written once against the backend interface
+// (bench/support/backend.h): Save and Load of the filled grid, into a
+// temporary directory (--m8_temp_dir, default $TMPDIR or /tmp). A backend
+// without Save/Load has them skipped with a message saying so.
 //
 // items_per_second counts cells, bytes_per_second snapshot bytes. Save
 // syncs the file (grid-model.md: write, fsync, rename), so it measures the
 // storage; Load reads a file that was just written and is usually in the
 // page cache, so it measures parsing and checking (io_read_bytes says
 // whether the disk was read).
+#ifndef M8_BENCH_GRID_IO_FIXTURES_H_
+#define M8_BENCH_GRID_IO_FIXTURES_H_
+
 #include <unistd.h>
 
 #include <cstdint>
@@ -13,16 +18,19 @@
 #include <memory>
 #include <string>
 #include <system_error>
+#include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "bench/grid/backend_inputs.h"
 #include "bench/grid/inputs.h"
+#include "bench/support/backend.h"
 #include "bench/support/config.h"
 #include "bench/support/fixture.h"
 #include "bench/support/op_loop.h"
 #include "benchmark/benchmark.h"
 
 namespace m8::bench {
-namespace {
+namespace io_fixtures {
 
 using benchmark::State;
 
@@ -43,39 +51,52 @@ class SnapshotFile {
   std::string path_;
 };
 
+template <typename B>
 struct SnapshotInputs {
-  std::shared_ptr<const Grid> grid;
+  std::shared_ptr<const B> grid;
   std::shared_ptr<SnapshotFile> file;
   int64_t file_bytes = 0;
 };
 
-class SnapshotFixture : public InputsFixture<SnapshotInputs> {
+template <GridBackend B>
+class SnapshotFixture : public InputsFixture<SnapshotInputs<B>> {
  public:
   SnapshotFixture(const std::string& name, bool load)
-      : InputsFixture(name), load_(load) {}
+      : InputsFixture<SnapshotInputs<B>>(name), load_(load) {}
 
  private:
-  absl::StatusOr<SnapshotInputs> Build(const State& state) override {
+  absl::StatusOr<SnapshotInputs<B>> Build(const State& state) override {
     const size_t cells = FillCells(state.range(0));
-    absl::StatusOr<std::shared_ptr<const Grid>> grid =
-        SharedGrid(cells, ConfiguredGridOptions());
+    absl::StatusOr<std::shared_ptr<const B>> grid =
+        SharedBackend<B>(cells, ConfiguredGridOptions());
     if (!grid.ok()) return grid.status();
+    if (absl::Status s = CheckSupport(**grid, BackendOperation::kSnapshot);
+        !s.ok()) {
+      return s;
+    }
     auto file = std::make_shared<SnapshotFile>(
         absl::StrCat(Settings().temp_dir, "/m8bench-", getpid(), "-",
                      load_ ? "load" : "save", "-", cells, ".m8"));
     // Written once untimed: Load needs it, and Save learns its size.
-    if (absl::Status s = (*grid)->Save(file->path()); !s.ok()) return s;
+    if constexpr (HasSnapshot<B>) {
+      if (absl::Status s = (*grid)->Save(file->path()); !s.ok()) return s;
+    }
     std::error_code error;
     const auto bytes = std::filesystem::file_size(file->path(), error);
     if (error) {
       return absl::InternalError(
           absl::StrCat(file->path(), ": ", error.message()));
     }
-    return SnapshotInputs{*grid, std::move(file), static_cast<int64_t>(bytes)};
+    return SnapshotInputs<B>{*grid, std::move(file),
+                             static_cast<int64_t>(bytes)};
   }
 
-  void Measure(State& state, SnapshotInputs& in) override {
-    const Grid& grid = *in.grid;
+  void Measure(State& state, SnapshotInputs<B>& in) override {
+    if constexpr (HasSnapshot<B>) Run(state, in);
+  }
+
+  void Run(State& state, SnapshotInputs<B>& in) requires HasSnapshot<B> {
+    const B& grid = *in.grid;
     const std::string& path = in.file->path();
     LatencySampler sampler;
     uint64_t cells = 0;
@@ -83,8 +104,7 @@ class SnapshotFixture : public InputsFixture<SnapshotInputs> {
     ResourceMeter meter(state);
     for (auto _ : state) {
       if (load_) {
-        absl::StatusOr<Grid> loaded =
-            sampler.Run([&] { return Grid::Load(path); });
+        absl::StatusOr<B> loaded = sampler.Run([&] { return B::Load(path); });
         if (!loaded.ok()) {
           status = loaded.status();
           state.SkipWithError(std::string(status.message()).c_str());
@@ -102,7 +122,7 @@ class SnapshotFixture : public InputsFixture<SnapshotInputs> {
     }
     meter.Finish(state);
     if (!status.ok()) return;
-    latency().Finish(state, sampler.histogram());
+    this->latency().Finish(state, sampler.histogram());
     ReportWork(state, static_cast<int64_t>(cells), cells);
     state.SetBytesProcessed(state.iterations() * in.file_bytes);
   }
@@ -110,11 +130,17 @@ class SnapshotFixture : public InputsFixture<SnapshotInputs> {
   bool load_;
 };
 
-const bool kRegistered = [] {
-  RegisterFixture<SnapshotFixture>("Grid/Save", false)->Apply(FillSizes);
-  RegisterFixture<SnapshotFixture>("Grid/Load", true)->Apply(FillSizes);
-  return true;
-}();
+}  // namespace io_fixtures
 
-}  // namespace
+// Registers the snapshot fixtures on backend B.
+template <GridBackend B>
+void RegisterIoFixtures() {
+  RegisterFixture<io_fixtures::SnapshotFixture<B>>("Grid/Save", false)
+      ->Apply(FillSizes);
+  RegisterFixture<io_fixtures::SnapshotFixture<B>>("Grid/Load", true)
+      ->Apply(FillSizes);
+}
+
 }  // namespace m8::bench
+
+#endif  // M8_BENCH_GRID_IO_FIXTURES_H_

@@ -1,8 +1,10 @@
-// Fixtures for the single-cell operations of Grid: Store (every blanket
-// path), Put (new cell, overwrite), Recall (hit, miss), Reinforce, Forget.
+// The fixtures of the single-cell grid operations, written once against the
+// backend interface (bench/support/backend.h): Store (every blanket path),
+// Put (new cell, overwrite), Recall (hit, miss), Reinforce, Forget.
+// RegisterCellFixtures<B> registers them under the same names whatever B.
 //
 // Reads run on the shared filled grid; writers own a grid of their own
-// (OwnedGrid) and leave it holding the same cells. Operations that add or
+// (OwnedBackend) and leave it holding the same cells. Operations that add or
 // remove cells (Put new, Store into an empty cell, Forget) need the grid as
 // it was before every operation, and rebuilding it inside the timed region
 // would swamp the operation: they run batches of distinct keys with
@@ -10,21 +12,27 @@
 // Put back what was removed) with the timer paused. A pause costs about
 // 1.4 us, under 0.1 ns per operation at the batch sizes used; the resource
 // counters include the undo work.
+#ifndef M8_BENCH_GRID_CELL_FIXTURES_H_
+#define M8_BENCH_GRID_CELL_FIXTURES_H_
+
 #include <algorithm>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "bench/grid/backend_inputs.h"
 #include "bench/grid/inputs.h"
+#include "bench/support/backend.h"
 #include "bench/support/config.h"
 #include "bench/support/fixture.h"
 #include "bench/support/op_loop.h"
 #include "benchmark/benchmark.h"
 
 namespace m8::bench {
-namespace {
+namespace cell_fixtures {
 
 using benchmark::DoNotOptimize;
 using benchmark::State;
@@ -33,34 +41,35 @@ using benchmark::State;
 
 // Recall of present cells (hit) drawn from a distribution, or of cells
 // absent from the grid (miss).
-class RecallFixture : public InputsFixture<GridQueryInputs> {
+template <GridBackend B>
+class RecallFixture : public InputsFixture<BackendQueryInputs<B>> {
  public:
   enum class Kind { kHit, kMiss };
   RecallFixture(const std::string& name, Kind kind, KeyDistribution d,
                 bool brick_edge_arg = false)
-      : InputsFixture(name),
+      : InputsFixture<BackendQueryInputs<B>>(name),
         kind_(kind),
         distribution_(d),
         brick_edge_arg_(brick_edge_arg) {}
 
  private:
-  absl::StatusOr<GridQueryInputs> Build(const State& state) override {
+  absl::StatusOr<BackendQueryInputs<B>> Build(const State& state) override {
     const size_t cells = FillCells(state.range(0));
-    absl::StatusOr<std::shared_ptr<const Grid>> grid =
-        SharedGrid(cells, FixtureGridOptions(state, brick_edge_arg_));
+    absl::StatusOr<std::shared_ptr<const B>> grid =
+        SharedBackend<B>(cells, FixtureGridOptions(state, brick_edge_arg_));
     if (!grid.ok()) return grid.status();
     absl::StatusOr<std::shared_ptr<const CoordArray>> keys =
         kind_ == Kind::kHit ? QueryKeys(cells, distribution_, kQuerySeed)
                             : MissKeys(cells, kQuerySeed);
     if (!keys.ok()) return keys.status();
-    return GridQueryInputs{*grid, *keys};
+    return BackendQueryInputs<B>{*grid, *keys};
   }
 
-  void Measure(State& state, GridQueryInputs& in) override {
-    const Grid& grid = *in.grid;
+  void Measure(State& state, BackendQueryInputs<B>& in) override {
+    const B& grid = *in.grid;
     const Coord* keys = in.keys->data();
     const size_t mask = in.keys->size() - 1;
-    TimeEachOperation(state, latency(), [&](uint64_t i) {
+    TimeEachOperation(state, this->latency(), [&](uint64_t i) {
       const std::optional<Wave> wave = grid.Recall(keys[i & mask]);
       DoNotOptimize(wave);
       return wave.has_value();
@@ -74,23 +83,25 @@ class RecallFixture : public InputsFixture<GridQueryInputs> {
 
 // ---- Writers to present cells ---------------------------------------------
 
+template <typename B>
 struct WriteInputs {
-  std::shared_ptr<Grid> grid;
+  std::shared_ptr<B> grid;
   std::shared_ptr<const CoordArray> keys;
   std::vector<Wave> waves;  // Cycled through by writes.
 };
 
-absl::StatusOr<WriteInputs> BuildWriteInputs(absl::string_view owner,
-                                             const State& state,
-                                             KeyDistribution d) {
+template <GridBackend B>
+absl::StatusOr<WriteInputs<B>> BuildWriteInputs(absl::string_view owner,
+                                                const State& state,
+                                                KeyDistribution d) {
   const size_t cells = FillCells(state.range(0));
-  absl::StatusOr<std::shared_ptr<Grid>> grid =
-      OwnedGrid(owner, cells, ConfiguredGridOptions());
+  absl::StatusOr<std::shared_ptr<B>> grid =
+      OwnedBackend<B>(owner, cells, ConfiguredGridOptions());
   if (!grid.ok()) return grid.status();
   absl::StatusOr<std::shared_ptr<const CoordArray>> keys =
       QueryKeys(cells, d, kQuerySeed);
   if (!keys.ok()) return keys.status();
-  WriteInputs in{*grid, *keys, {}};
+  WriteInputs<B> in{*grid, *keys, {}};
   // Other cells' waves: an overwrite usually moves the cell to another
   // frequency bucket, as a real update would.
   constexpr size_t kWaves = 1024;
@@ -102,20 +113,21 @@ absl::StatusOr<WriteInputs> BuildWriteInputs(absl::string_view owner,
 }
 
 // Reinforce(c, gain) of present cells.
-class ReinforceFixture : public InputsFixture<WriteInputs> {
+template <GridBackend B>
+class ReinforceFixture : public InputsFixture<WriteInputs<B>> {
  public:
   ReinforceFixture(const std::string& name, KeyDistribution d)
-      : InputsFixture(name), distribution_(d) {}
+      : InputsFixture<WriteInputs<B>>(name), distribution_(d) {}
 
  private:
-  absl::StatusOr<WriteInputs> Build(const State& state) override {
-    return BuildWriteInputs("reinforce", state, distribution_);
+  absl::StatusOr<WriteInputs<B>> Build(const State& state) override {
+    return BuildWriteInputs<B>("reinforce", state, distribution_);
   }
-  void Measure(State& state, WriteInputs& in) override {
-    Grid& grid = *in.grid;
+  void Measure(State& state, WriteInputs<B>& in) override {
+    B& grid = *in.grid;
     const Coord* keys = in.keys->data();
     const size_t mask = in.keys->size() - 1;
-    TimeEachOperation(state, latency(), [&](uint64_t i) {
+    TimeEachOperation(state, this->latency(), [&](uint64_t i) {
       return grid.Reinforce(keys[i & mask], 0.05f);
     });
   }
@@ -124,22 +136,23 @@ class ReinforceFixture : public InputsFixture<WriteInputs> {
 };
 
 // Put over present cells (overwrite).
-class PutOverwriteFixture : public InputsFixture<WriteInputs> {
+template <GridBackend B>
+class PutOverwriteFixture : public InputsFixture<WriteInputs<B>> {
  public:
   PutOverwriteFixture(const std::string& name, KeyDistribution d)
-      : InputsFixture(name), distribution_(d) {}
+      : InputsFixture<WriteInputs<B>>(name), distribution_(d) {}
 
  private:
-  absl::StatusOr<WriteInputs> Build(const State& state) override {
-    return BuildWriteInputs("overwrite", state, distribution_);
+  absl::StatusOr<WriteInputs<B>> Build(const State& state) override {
+    return BuildWriteInputs<B>("overwrite", state, distribution_);
   }
-  void Measure(State& state, WriteInputs& in) override {
-    Grid& grid = *in.grid;
+  void Measure(State& state, WriteInputs<B>& in) override {
+    B& grid = *in.grid;
     const Coord* keys = in.keys->data();
     const size_t mask = in.keys->size() - 1;
     const Wave* waves = in.waves.data();
     const size_t wave_mask = in.waves.size() - 1;
-    TimeEachOperation(state, latency(), [&](uint64_t i) {
+    TimeEachOperation(state, this->latency(), [&](uint64_t i) {
       return grid.Put(keys[i & mask], waves[i & wave_mask]).ok();
     });
   }
@@ -158,22 +171,24 @@ enum class StorePath {
   kDroppedOccupied,  // Middling wave onto an occupied cell.
 };
 
+template <typename B>
 struct StoreInputs {
-  std::shared_ptr<Grid> grid;
+  std::shared_ptr<B> grid;
   std::shared_ptr<const CellPopulation> population;
   std::shared_ptr<const CoordArray> keys;  // Present cells (occupied paths).
 };
 
-class StoreFixture : public InputsFixture<StoreInputs> {
+template <GridBackend B>
+class StoreFixture : public InputsFixture<StoreInputs<B>> {
  public:
   StoreFixture(const std::string& name, StorePath path)
-      : InputsFixture(name), path_(path) {}
+      : InputsFixture<StoreInputs<B>>(name), path_(path) {}
 
  private:
-  absl::StatusOr<StoreInputs> Build(const State& state) override {
+  absl::StatusOr<StoreInputs<B>> Build(const State& state) override {
     const size_t cells = FillCells(state.range(0));
-    absl::StatusOr<std::shared_ptr<Grid>> grid =
-        OwnedGrid("store", cells, ConfiguredGridOptions());
+    absl::StatusOr<std::shared_ptr<B>> grid =
+        OwnedBackend<B>("store", cells, ConfiguredGridOptions());
     if (!grid.ok()) return grid.status();
     absl::StatusOr<std::shared_ptr<const CellPopulation>> population =
         Population(cells);
@@ -181,7 +196,7 @@ class StoreFixture : public InputsFixture<StoreInputs> {
     absl::StatusOr<std::shared_ptr<const CoordArray>> keys =
         QueryKeys(cells, KeyDistribution::kUniform, kQuerySeed);
     if (!keys.ok()) return keys.status();
-    return StoreInputs{*grid, *population, *keys};
+    return StoreInputs<B>{*grid, *population, *keys};
   }
 
   // An amplitude that takes path_ under the grid's thresholds.
@@ -215,10 +230,10 @@ class StoreFixture : public InputsFixture<StoreInputs> {
     return StoreOutcome::kDropped;
   }
 
-  void Measure(State& state, StoreInputs& in) override {
-    Grid& grid = *in.grid;
+  void Measure(State& state, StoreInputs<B>& in) override {
+    B& grid = *in.grid;
     Wave wave = in.population->WaveOf(0);
-    wave.amplitude = Amplitude(grid.options());
+    wave.amplitude = Amplitude(ConfiguredGridOptions());
     const StoreOutcome expected = Expected();
     auto store = [&](Coord c) {
       const absl::StatusOr<StoreOutcome> outcome = grid.Store(c, wave);
@@ -231,7 +246,8 @@ class StoreFixture : public InputsFixture<StoreInputs> {
       const size_t batch =
           std::min(BatchSize(in.population->size()), absent.size());
       TimeBatches(
-          state, latency(), batch, [&](size_t j) { return store(absent[j]); },
+          state, this->latency(), batch,
+          [&](size_t j) { return store(absent[j]); },
           [&] {
             for (size_t j = 0; j < batch; ++j) grid.Forget(absent[j]);
           });
@@ -239,7 +255,7 @@ class StoreFixture : public InputsFixture<StoreInputs> {
     }
     const Coord* keys = in.keys->data();
     const size_t mask = in.keys->size() - 1;
-    TimeEachOperation(state, latency(),
+    TimeEachOperation(state, this->latency(),
                       [&](uint64_t i) { return store(keys[i & mask]); });
   }
 
@@ -248,44 +264,47 @@ class StoreFixture : public InputsFixture<StoreInputs> {
 
 // ---- Put into empty cells, Forget -------------------------------------------
 
+template <typename B>
 struct BatchInputs {
-  std::shared_ptr<Grid> grid;
+  std::shared_ptr<B> grid;
   std::shared_ptr<const CellPopulation> population;
 };
 
-absl::StatusOr<BatchInputs> BuildBatchInputs(absl::string_view owner,
-                                             const State& state,
-                                             bool brick_edge_arg) {
+template <GridBackend B>
+absl::StatusOr<BatchInputs<B>> BuildBatchInputs(absl::string_view owner,
+                                                const State& state,
+                                                bool brick_edge_arg) {
   const size_t cells = FillCells(state.range(0));
-  absl::StatusOr<std::shared_ptr<Grid>> grid =
-      OwnedGrid(owner, cells, FixtureGridOptions(state, brick_edge_arg));
+  absl::StatusOr<std::shared_ptr<B>> grid =
+      OwnedBackend<B>(owner, cells, FixtureGridOptions(state, brick_edge_arg));
   if (!grid.ok()) return grid.status();
   absl::StatusOr<std::shared_ptr<const CellPopulation>> population =
       Population(cells);
   if (!population.ok()) return population.status();
-  return BatchInputs{*grid, *population};
+  return BatchInputs<B>{*grid, *population};
 }
 
 // Put of a new cell into a grid holding the fill: batches of distinct
 // absent cells (uniform over the fill's box), forgotten again untimed.
-class PutNewFixture : public InputsFixture<BatchInputs> {
+template <GridBackend B>
+class PutNewFixture : public InputsFixture<BatchInputs<B>> {
  public:
   explicit PutNewFixture(const std::string& name, bool brick_edge_arg = false)
-      : InputsFixture(name), brick_edge_arg_(brick_edge_arg) {}
+      : InputsFixture<BatchInputs<B>>(name), brick_edge_arg_(brick_edge_arg) {}
 
  private:
-  absl::StatusOr<BatchInputs> Build(const State& state) override {
-    return BuildBatchInputs("insert", state, brick_edge_arg_);
+  absl::StatusOr<BatchInputs<B>> Build(const State& state) override {
+    return BuildBatchInputs<B>("insert", state, brick_edge_arg_);
   }
-  void Measure(State& state, BatchInputs& in) override {
-    Grid& grid = *in.grid;
+  void Measure(State& state, BatchInputs<B>& in) override {
+    B& grid = *in.grid;
     const CellPopulation& population = *in.population;
     const std::vector<Coord>& absent = population.absent();
     const size_t batch = std::min(BatchSize(population.size()), absent.size());
     std::vector<Wave> waves(batch);
     for (size_t j = 0; j < batch; ++j) waves[j] = population.WaveOf(j);
     TimeBatches(
-        state, latency(), batch,
+        state, this->latency(), batch,
         [&](size_t j) { return grid.Put(absent[j], waves[j]).ok(); },
         [&] {
           for (size_t j = 0; j < batch; ++j) grid.Forget(absent[j]);
@@ -297,21 +316,22 @@ class PutNewFixture : public InputsFixture<BatchInputs> {
 
 // Forget of present cells: batches of distinct cells (uniform: the fill is
 // in random order), put back untimed.
-class ForgetFixture : public InputsFixture<BatchInputs> {
+template <GridBackend B>
+class ForgetFixture : public InputsFixture<BatchInputs<B>> {
  public:
-  using InputsFixture::InputsFixture;
+  using InputsFixture<BatchInputs<B>>::InputsFixture;
 
  private:
-  absl::StatusOr<BatchInputs> Build(const State& state) override {
-    return BuildBatchInputs("forget", state, false);
+  absl::StatusOr<BatchInputs<B>> Build(const State& state) override {
+    return BuildBatchInputs<B>("forget", state, false);
   }
-  void Measure(State& state, BatchInputs& in) override {
-    Grid& grid = *in.grid;
+  void Measure(State& state, BatchInputs<B>& in) override {
+    B& grid = *in.grid;
     const CellPopulation& population = *in.population;
     const std::vector<Coord>& present = population.present();
     const size_t batch = std::min(BatchSize(population.size()), present.size());
     TimeBatches(
-        state, latency(), batch,
+        state, this->latency(), batch,
         [&](size_t j) { return grid.Forget(present[j]); },
         [&] {
           for (size_t j = 0; j < batch; ++j) {
@@ -321,52 +341,55 @@ class ForgetFixture : public InputsFixture<BatchInputs> {
   }
 };
 
-// ---- Registration
-// -------------------------------------------------------------
+}  // namespace cell_fixtures
 
-const bool kRegistered = [] {
+// Registers the cell fixtures on backend B.
+template <GridBackend B>
+void RegisterCellFixtures() {
+  namespace c = cell_fixtures;
   for (KeyDistribution d :
        {KeyDistribution::kUniform, KeyDistribution::kZipfian}) {
     const std::string variant(DistributionName(d));
-    RegisterFixture<RecallFixture>(absl::StrCat("Grid/Recall/", variant),
-                                   RecallFixture::Kind::kHit, d)
+    RegisterFixture<c::RecallFixture<B>>(absl::StrCat("Grid/Recall/", variant),
+                                         c::RecallFixture<B>::Kind::kHit, d)
         ->Apply(FillSizes);
-    RegisterFixture<ReinforceFixture>(absl::StrCat("Grid/Reinforce/", variant),
-                                      d)
+    RegisterFixture<c::ReinforceFixture<B>>(
+        absl::StrCat("Grid/Reinforce/", variant), d)
         ->Apply(FillSizes);
-    RegisterFixture<PutOverwriteFixture>(
+    RegisterFixture<c::PutOverwriteFixture<B>>(
         absl::StrCat("Grid/PutOverwrite/", variant), d)
         ->Apply(FillSizes);
   }
-  RegisterFixture<RecallFixture>("Grid/RecallMiss/uniform",
-                                 RecallFixture::Kind::kMiss,
-                                 KeyDistribution::kUniform)
+  RegisterFixture<c::RecallFixture<B>>("Grid/RecallMiss/uniform",
+                                       c::RecallFixture<B>::Kind::kMiss,
+                                       KeyDistribution::kUniform)
       ->Apply(FillSizes);
-  RegisterFixture<PutNewFixture>("Grid/Put/uniform")->Apply(FillSizes);
+  RegisterFixture<c::PutNewFixture<B>>("Grid/Put/uniform")->Apply(FillSizes);
   // Where the brick edge matters: cell access inside shared bricks.
-  RegisterFixture<RecallFixture>("Grid/BrickEdge/Recall",
-                                 RecallFixture::Kind::kHit,
-                                 KeyDistribution::kUniform, true)
+  RegisterFixture<c::RecallFixture<B>>("Grid/BrickEdge/Recall",
+                                       c::RecallFixture<B>::Kind::kHit,
+                                       KeyDistribution::kUniform, true)
       ->Apply(BrickEdgeSweep);
-  RegisterFixture<PutNewFixture>("Grid/BrickEdge/Put", true)
+  RegisterFixture<c::PutNewFixture<B>>("Grid/BrickEdge/Put", true)
       ->Apply(BrickEdgeSweep);
-  RegisterFixture<ForgetFixture>("Grid/Forget/uniform")->Apply(FillSizes);
+  RegisterFixture<c::ForgetFixture<B>>("Grid/Forget/uniform")->Apply(FillSizes);
   const struct {
     const char* name;
-    StorePath path;
+    c::StorePath path;
   } kPaths[] = {
-      {"stored", StorePath::kStored},
-      {"temporary", StorePath::kTemporary},
-      {"reinforced", StorePath::kReinforced},
-      {"dropped_noise", StorePath::kDroppedNoise},
-      {"dropped_occupied", StorePath::kDroppedOccupied},
+      {"stored", c::StorePath::kStored},
+      {"temporary", c::StorePath::kTemporary},
+      {"reinforced", c::StorePath::kReinforced},
+      {"dropped_noise", c::StorePath::kDroppedNoise},
+      {"dropped_occupied", c::StorePath::kDroppedOccupied},
   };
   for (const auto& p : kPaths) {
-    RegisterFixture<StoreFixture>(absl::StrCat("Grid/Store/", p.name), p.path)
+    RegisterFixture<c::StoreFixture<B>>(absl::StrCat("Grid/Store/", p.name),
+                                        p.path)
         ->Apply(FillSizes);
   }
-  return true;
-}();
+}
 
-}  // namespace
 }  // namespace m8::bench
+
+#endif  // M8_BENCH_GRID_CELL_FIXTURES_H_
