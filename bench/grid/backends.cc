@@ -1,8 +1,8 @@
 // The backends the grid area offers (bench/support/backend_registry.h):
 // m8::Grid, the default, and any library of the C interface loaded with
 // --m8_backend (through CGrid). Both get every Grid/... fixture of
-// backend_fixtures.h under the same names.
-#include "bench/grid/backend_fixtures.h"
+// backend_fixtures.h under the same names (default_backend.h).
+#include "bench/grid/default_backend.h"
 #include "bench/support/backend.h"
 #include "bench/support/backend_registry.h"
 #include "bench/support/c_backend.h"
@@ -19,13 +19,19 @@ static_assert(HasInterference<Grid> && HasAdvanceTime<Grid> &&
               HasSnapshot<Grid>);
 static_assert(GridBackend<CGrid>);
 
+void RegisterDefaultFixtures(const BackendInfo&) {
+  RegisterDefaultCellFixtures();
+  RegisterDefaultQueryFixtures();
+  RegisterDefaultIoFixtures();
+}
+
 const bool kOffered =
     OfferDefaultBackend(
         BackendOffer{BackendInfo{"m8::Grid", PackageVersion(), "static", ""},
-                     &RunConformance<Grid>, &RegisterGridFixtures<Grid>,
+                     &RunConformance<Grid>, &RegisterDefaultFixtures,
                      &UnsupportedOperations<Grid>}) &&
     OfferCInterfaceBackend(BackendOffer{BackendInfo{}, &RunConformance<CGrid>,
-                                        &RegisterGridFixtures<CGrid>,
+                                        &RegisterCInterfaceFixtures,
                                         &UnsupportedOperations<CGrid>});
 
 }  // namespace

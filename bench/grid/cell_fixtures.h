@@ -41,7 +41,7 @@ using benchmark::State;
 
 // Recall of present cells (hit) drawn from a distribution, or of cells
 // absent from the grid (miss).
-template <GridBackend B>
+template <GridBackend B, typename Unit>
 class RecallFixture : public InputsFixture<BackendQueryInputs<B>> {
  public:
   enum class Kind { kHit, kMiss };
@@ -113,7 +113,7 @@ absl::StatusOr<WriteInputs<B>> BuildWriteInputs(absl::string_view owner,
 }
 
 // Reinforce(c, gain) of present cells.
-template <GridBackend B>
+template <GridBackend B, typename Unit>
 class ReinforceFixture : public InputsFixture<WriteInputs<B>> {
  public:
   ReinforceFixture(const std::string& name, KeyDistribution d)
@@ -136,7 +136,7 @@ class ReinforceFixture : public InputsFixture<WriteInputs<B>> {
 };
 
 // Put over present cells (overwrite).
-template <GridBackend B>
+template <GridBackend B, typename Unit>
 class PutOverwriteFixture : public InputsFixture<WriteInputs<B>> {
  public:
   PutOverwriteFixture(const std::string& name, KeyDistribution d)
@@ -178,7 +178,7 @@ struct StoreInputs {
   std::shared_ptr<const CoordArray> keys;  // Present cells (occupied paths).
 };
 
-template <GridBackend B>
+template <GridBackend B, typename Unit>
 class StoreFixture : public InputsFixture<StoreInputs<B>> {
  public:
   StoreFixture(const std::string& name, StorePath path)
@@ -286,7 +286,7 @@ absl::StatusOr<BatchInputs<B>> BuildBatchInputs(absl::string_view owner,
 
 // Put of a new cell into a grid holding the fill: batches of distinct
 // absent cells (uniform over the fill's box), forgotten again untimed.
-template <GridBackend B>
+template <GridBackend B, typename Unit>
 class PutNewFixture : public InputsFixture<BatchInputs<B>> {
  public:
   explicit PutNewFixture(const std::string& name, bool brick_edge_arg = false)
@@ -316,7 +316,7 @@ class PutNewFixture : public InputsFixture<BatchInputs<B>> {
 
 // Forget of present cells: batches of distinct cells (uniform: the fill is
 // in random order), put back untimed.
-template <GridBackend B>
+template <GridBackend B, typename Unit>
 class ForgetFixture : public InputsFixture<BatchInputs<B>> {
  public:
   using InputsFixture<BatchInputs<B>>::InputsFixture;
@@ -344,35 +344,40 @@ class ForgetFixture : public InputsFixture<BatchInputs<B>> {
 }  // namespace cell_fixtures
 
 // Registers the cell fixtures on backend B.
-template <GridBackend B>
+// `Unit`: a type of the calling file's unnamed namespace
+// (RegisterGridFixtures in backend_fixtures.h says why).
+template <GridBackend B, typename Unit>
 void RegisterCellFixtures() {
   namespace c = cell_fixtures;
   for (KeyDistribution d :
        {KeyDistribution::kUniform, KeyDistribution::kZipfian}) {
     const std::string variant(DistributionName(d));
-    RegisterFixture<c::RecallFixture<B>>(absl::StrCat("Grid/Recall/", variant),
-                                         c::RecallFixture<B>::Kind::kHit, d)
+    RegisterFixture<c::RecallFixture<B, Unit>>(
+        absl::StrCat("Grid/Recall/", variant),
+        c::RecallFixture<B, Unit>::Kind::kHit, d)
         ->Apply(FillSizes);
-    RegisterFixture<c::ReinforceFixture<B>>(
+    RegisterFixture<c::ReinforceFixture<B, Unit>>(
         absl::StrCat("Grid/Reinforce/", variant), d)
         ->Apply(FillSizes);
-    RegisterFixture<c::PutOverwriteFixture<B>>(
+    RegisterFixture<c::PutOverwriteFixture<B, Unit>>(
         absl::StrCat("Grid/PutOverwrite/", variant), d)
         ->Apply(FillSizes);
   }
-  RegisterFixture<c::RecallFixture<B>>("Grid/RecallMiss/uniform",
-                                       c::RecallFixture<B>::Kind::kMiss,
-                                       KeyDistribution::kUniform)
+  RegisterFixture<c::RecallFixture<B, Unit>>(
+      "Grid/RecallMiss/uniform", c::RecallFixture<B, Unit>::Kind::kMiss,
+      KeyDistribution::kUniform)
       ->Apply(FillSizes);
-  RegisterFixture<c::PutNewFixture<B>>("Grid/Put/uniform")->Apply(FillSizes);
+  RegisterFixture<c::PutNewFixture<B, Unit>>("Grid/Put/uniform")
+      ->Apply(FillSizes);
   // Where the brick edge matters: cell access inside shared bricks.
-  RegisterFixture<c::RecallFixture<B>>("Grid/BrickEdge/Recall",
-                                       c::RecallFixture<B>::Kind::kHit,
-                                       KeyDistribution::kUniform, true)
+  RegisterFixture<c::RecallFixture<B, Unit>>(
+      "Grid/BrickEdge/Recall", c::RecallFixture<B, Unit>::Kind::kHit,
+      KeyDistribution::kUniform, true)
       ->Apply(BrickEdgeSweep);
-  RegisterFixture<c::PutNewFixture<B>>("Grid/BrickEdge/Put", true)
+  RegisterFixture<c::PutNewFixture<B, Unit>>("Grid/BrickEdge/Put", true)
       ->Apply(BrickEdgeSweep);
-  RegisterFixture<c::ForgetFixture<B>>("Grid/Forget/uniform")->Apply(FillSizes);
+  RegisterFixture<c::ForgetFixture<B, Unit>>("Grid/Forget/uniform")
+      ->Apply(FillSizes);
   const struct {
     const char* name;
     c::StorePath path;
@@ -384,8 +389,8 @@ void RegisterCellFixtures() {
       {"dropped_occupied", c::StorePath::kDroppedOccupied},
   };
   for (const auto& p : kPaths) {
-    RegisterFixture<c::StoreFixture<B>>(absl::StrCat("Grid/Store/", p.name),
-                                        p.path)
+    RegisterFixture<c::StoreFixture<B, Unit>>(
+        absl::StrCat("Grid/Store/", p.name), p.path)
         ->Apply(FillSizes);
   }
 }

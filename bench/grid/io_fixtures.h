@@ -58,7 +58,7 @@ struct SnapshotInputs {
   int64_t file_bytes = 0;
 };
 
-template <GridBackend B>
+template <GridBackend B, typename Unit>
 class SnapshotFixture : public InputsFixture<SnapshotInputs<B>> {
  public:
   SnapshotFixture(const std::string& name, bool load)
@@ -133,11 +133,13 @@ class SnapshotFixture : public InputsFixture<SnapshotInputs<B>> {
 }  // namespace io_fixtures
 
 // Registers the snapshot fixtures on backend B.
-template <GridBackend B>
+// `Unit`: a type of the calling file's unnamed namespace
+// (RegisterGridFixtures in backend_fixtures.h says why).
+template <GridBackend B, typename Unit>
 void RegisterIoFixtures() {
-  RegisterFixture<io_fixtures::SnapshotFixture<B>>("Grid/Save", false)
+  RegisterFixture<io_fixtures::SnapshotFixture<B, Unit>>("Grid/Save", false)
       ->Apply(FillSizes);
-  RegisterFixture<io_fixtures::SnapshotFixture<B>>("Grid/Load", true)
+  RegisterFixture<io_fixtures::SnapshotFixture<B, Unit>>("Grid/Load", true)
       ->Apply(FillSizes);
 }
 

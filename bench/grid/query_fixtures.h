@@ -42,7 +42,7 @@ using benchmark::State;
 // Interference at present cells: "centre" cells away from the borders (the
 // common case), or "edge" cells on an x or y border of the address space,
 // where the edge policy decides what the missing neighbours are.
-template <GridBackend B>
+template <GridBackend B, typename Unit>
 class InterferenceFixture : public InputsFixture<BackendQueryInputs<B>> {
  public:
   InterferenceFixture(const std::string& name, bool edge, KeyDistribution d,
@@ -106,7 +106,7 @@ struct SweepInputs {
 // AdvanceTime(0) on the filled grid: a full decay sweep that evaluates
 // every cell's envelope and evicts none (the fill's waves are far above
 // active_threshold at age 0).
-template <GridBackend B>
+template <GridBackend B, typename Unit>
 class AdvanceTimeFixture : public InputsFixture<SweepInputs<B>> {
  public:
   using InputsFixture<SweepInputs<B>>::InputsFixture;
@@ -218,7 +218,7 @@ struct DecayingInputs {
 // AdvanceTime(100 ms) evicting a tenth of the cells per sweep; the evicted
 // group is put back with the timer paused (a sweep of the 4M-cell grid
 // takes milliseconds, so the pause costs nothing measurable).
-template <GridBackend B>
+template <GridBackend B, typename Unit>
 class AdvanceTimeEvictingFixture : public InputsFixture<DecayingInputs<B>> {
  public:
   using InputsFixture<DecayingInputs<B>>::InputsFixture;
@@ -298,7 +298,7 @@ inline std::vector<ResonanceQuery> MakeQueries(Band band) {
 
 // Resonance through the frequency index, or (for the reference) the same
 // queries answered by a full scan.
-template <GridBackend B>
+template <GridBackend B, typename Unit>
 class ResonanceFixture : public InputsFixture<ResonanceInputs<B>> {
  public:
   ResonanceFixture(const std::string& name, Band band, bool full_scan)
@@ -365,7 +365,7 @@ struct RegionInputs {
 // Region queries over the fill's box: "small" is radius 4 over 4 layers
 // (about 50 cells), "large" radius 64 over 16 layers (about 50,000 cells on
 // the bigger fills); fewer where the fill has fewer layers.
-template <GridBackend B>
+template <GridBackend B, typename Unit>
 class RegionFixture : public InputsFixture<RegionInputs<B>> {
  public:
   RegionFixture(const std::string& name, double radius, int layers,
@@ -430,7 +430,7 @@ struct LayerInputs {
 
 // LayerScan of the fill's layers in turn (a whole 256 x 256 layer holds
 // about 16,000 cells on the bigger fills).
-template <GridBackend B>
+template <GridBackend B, typename Unit>
 class LayerScanFixture : public InputsFixture<LayerInputs<B>> {
  public:
   using InputsFixture<LayerInputs<B>>::InputsFixture;
@@ -467,41 +467,46 @@ class LayerScanFixture : public InputsFixture<LayerInputs<B>> {
 }  // namespace query_fixtures
 
 // Registers the query fixtures on backend B.
-template <GridBackend B>
+// `Unit`: a type of the calling file's unnamed namespace
+// (RegisterGridFixtures in backend_fixtures.h says why).
+template <GridBackend B, typename Unit>
 void RegisterQueryFixtures() {
   namespace q = query_fixtures;
   for (KeyDistribution d :
        {KeyDistribution::kUniform, KeyDistribution::kZipfian}) {
-    RegisterFixture<q::InterferenceFixture<B>>(
+    RegisterFixture<q::InterferenceFixture<B, Unit>>(
         absl::StrCat("Grid/Interference/", DistributionName(d)), false, d)
         ->Apply(FillSizes);
   }
-  RegisterFixture<q::InterferenceFixture<B>>("Grid/InterferenceEdge/uniform",
-                                             true, KeyDistribution::kUniform)
+  RegisterFixture<q::InterferenceFixture<B, Unit>>(
+      "Grid/InterferenceEdge/uniform", true, KeyDistribution::kUniform)
       ->Apply(FillSizes);
-  RegisterFixture<q::AdvanceTimeFixture<B>>("Grid/AdvanceTime")
+  RegisterFixture<q::AdvanceTimeFixture<B, Unit>>("Grid/AdvanceTime")
       ->Apply(FillSizes);
-  RegisterFixture<q::AdvanceTimeEvictingFixture<B>>("Grid/AdvanceTimeEvicting")
+  RegisterFixture<q::AdvanceTimeEvictingFixture<B, Unit>>(
+      "Grid/AdvanceTimeEvicting")
       ->Apply(FillSizes);
-  RegisterFixture<q::ResonanceFixture<B>>("Grid/Resonance/narrow",
-                                          q::Band::kNarrow, false)
+  RegisterFixture<q::ResonanceFixture<B, Unit>>("Grid/Resonance/narrow",
+                                                q::Band::kNarrow, false)
       ->Apply(FillSizes);
-  RegisterFixture<q::ResonanceFixture<B>>("Grid/Resonance/wide", q::Band::kWide,
-                                          false)
+  RegisterFixture<q::ResonanceFixture<B, Unit>>("Grid/Resonance/wide",
+                                                q::Band::kWide, false)
       ->Apply(FillSizes);
-  RegisterFixture<q::ResonanceFixture<B>>("Grid/Resonance/emotion",
-                                          q::Band::kEmotion, false)
+  RegisterFixture<q::ResonanceFixture<B, Unit>>("Grid/Resonance/emotion",
+                                                q::Band::kEmotion, false)
       ->Apply(FillSizes);
-  RegisterFixture<q::RegionFixture<B>>("Grid/Region/small", 4.0, 4)
+  RegisterFixture<q::RegionFixture<B, Unit>>("Grid/Region/small", 4.0, 4)
       ->Apply(FillSizes);
-  RegisterFixture<q::RegionFixture<B>>("Grid/Region/large", 64.0, 16)
+  RegisterFixture<q::RegionFixture<B, Unit>>("Grid/Region/large", 64.0, 16)
       ->Apply(FillSizes);
-  RegisterFixture<q::LayerScanFixture<B>>("Grid/LayerScan")->Apply(FillSizes);
+  RegisterFixture<q::LayerScanFixture<B, Unit>>("Grid/LayerScan")
+      ->Apply(FillSizes);
   // Where the brick edge matters: neighbourhoods and regions.
-  RegisterFixture<q::InterferenceFixture<B>>(
+  RegisterFixture<q::InterferenceFixture<B, Unit>>(
       "Grid/BrickEdge/Interference", false, KeyDistribution::kUniform, true)
       ->Apply(BrickEdgeSweep);
-  RegisterFixture<q::RegionFixture<B>>("Grid/BrickEdge/Region", 4.0, 4, true)
+  RegisterFixture<q::RegionFixture<B, Unit>>("Grid/BrickEdge/Region", 4.0, 4,
+                                             true)
       ->Apply(BrickEdgeSweep);
 }
 

@@ -312,6 +312,9 @@ class StreamFixture : public InputsFixture<StreamInputs> {
 // ---- Registration
 // ----------------------------------------------------------------
 
+// Keeps the m8::Grid fixture below in this file (backend_fixtures.h).
+struct ReferenceUnit {};
+
 const bool kRegistered = [] {
   for (KeyDistribution d :
        {KeyDistribution::kUniform, KeyDistribution::kZipfian}) {
@@ -330,7 +333,7 @@ const bool kRegistered = [] {
       ->Apply(FillSizes);
   RegisterFixture<Recall27Fixture>("Ref/Recall27/uniform")->Apply(FillSizes);
   // m8::Grid's Resonance answered by a full scan, whatever the backend.
-  RegisterFixture<query_fixtures::ResonanceFixture<Grid>>(
+  RegisterFixture<query_fixtures::ResonanceFixture<Grid, ReferenceUnit>>(
       "Ref/ResonanceScan/narrow", query_fixtures::Band::kNarrow, true)
       ->Apply(FillSizes);
   RegisterFixture<PointerChaseFixture>("Ref/PointerChase")

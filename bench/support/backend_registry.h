@@ -82,12 +82,15 @@ const std::string& SelectedBackendName();
 // of this binary, under `name` and `version` (strings): the grid fixtures
 // then run on it. Use once, at namespace scope, in a file that includes
 // "bench/grid/backend_fixtures.h".
-#define M8_GRID_BACKEND(Type, name, version)                     \
-  static const bool m8_grid_backend_registered_ =                \
-      ::m8::bench::OfferCustomBackend(::m8::bench::BackendOffer{ \
-          ::m8::bench::BackendInfo{name, version, "static", ""}, \
-          &::m8::bench::RunConformance<Type>,                    \
-          &::m8::bench::RegisterGridFixtures<Type>,              \
+#define M8_GRID_BACKEND(Type, name, version)                           \
+  namespace {                                                          \
+  struct M8GridBackendUnit {};                                         \
+  }                                                                    \
+  static const bool m8_grid_backend_registered_ =                      \
+      ::m8::bench::OfferCustomBackend(::m8::bench::BackendOffer{       \
+          ::m8::bench::BackendInfo{name, version, "static", ""},       \
+          &::m8::bench::RunConformance<Type>,                          \
+          &::m8::bench::RegisterGridFixtures<Type, M8GridBackendUnit>, \
           &::m8::bench::UnsupportedOperations<Type>})
 
 #endif  // M8_BENCH_SUPPORT_BACKEND_REGISTRY_H_

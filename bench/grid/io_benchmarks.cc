@@ -1,0 +1,15 @@
+// The snapshot fixtures (io_fixtures.h) on m8::Grid, the default backend.
+#include "bench/grid/default_backend.h"
+#include "bench/grid/io_fixtures.h"
+#include "grid/grid.h"
+
+namespace m8::bench {
+namespace {
+
+struct Unit {};
+
+}  // namespace
+
+void RegisterDefaultIoFixtures() { RegisterIoFixtures<Grid, Unit>(); }
+
+}  // namespace m8::bench
