@@ -203,6 +203,8 @@ ContextFacts ComparableFacts(const Context& context) {
   add_extra("CPU model", "m8.env.cpu_model");
   if (context.num_cpus > 0) add("CPUs", absl::StrCat(context.num_cpus));
   add_extra("build type", "m8.build_type");
+  add_extra("backend", "m8.backend");
+  add_extra("backend version", "m8.backend_version");
   add("library build type", context.library_build_type);
   if (!context.library_version.empty()) {
     add("library version", context.library_version);

@@ -55,9 +55,10 @@ std::vector<std::string> WarningLines(absl::Span<const LabelledWarnings> runs,
                                       size_t list_runs = 3);
 
 // The facts that make runs comparable, as (name, value) pairs in a fixed
-// order: host, CPU model, CPUs, build type, library build type, library
-// version, smoke mode and every grid option (m8.grid.*). A fact the context
-// does not record is left out.
+// order: host, CPU model, CPUs, build type, backend and its version (the
+// Mem|8 implementation measured: m8.backend, m8.backend_version), library
+// build type, library version, smoke mode and every grid option (m8.grid.*).
+// A fact the context does not record is left out.
 using ContextFacts = std::vector<std::pair<std::string, std::string>>;
 ContextFacts ComparableFacts(const Context& context);
 

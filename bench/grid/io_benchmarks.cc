@@ -1,120 +1,15 @@
-// Fixtures for Grid snapshots: Save and Load of the filled grid, into a
-// temporary directory (--m8_temp_dir, default $TMPDIR or /tmp).
-//
-// items_per_second counts cells, bytes_per_second snapshot bytes. Save
-// syncs the file (grid-model.md: write, fsync, rename), so it measures the
-// storage; Load reads a file that was just written and is usually in the
-// page cache, so it measures parsing and checking (io_read_bytes says
-// whether the disk was read).
-#include <unistd.h>
-
-#include <cstdint>
-#include <filesystem>
-#include <memory>
-#include <string>
-#include <system_error>
-
-#include "absl/strings/str_cat.h"
-#include "bench/grid/inputs.h"
-#include "bench/support/config.h"
-#include "bench/support/fixture.h"
-#include "bench/support/op_loop.h"
-#include "benchmark/benchmark.h"
+// The snapshot fixtures (io_fixtures.h) on m8::Grid, the default backend.
+#include "bench/grid/default_backend.h"
+#include "bench/grid/io_fixtures.h"
+#include "grid/grid.h"
 
 namespace m8::bench {
 namespace {
 
-using benchmark::State;
-
-// A snapshot file of this process, removed when the last user lets go.
-class SnapshotFile {
- public:
-  explicit SnapshotFile(std::string path) : path_(std::move(path)) {}
-  ~SnapshotFile() {
-    std::error_code ignored;
-    std::filesystem::remove(path_, ignored);
-  }
-  SnapshotFile(const SnapshotFile&) = delete;
-  SnapshotFile& operator=(const SnapshotFile&) = delete;
-
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
-
-struct SnapshotInputs {
-  std::shared_ptr<const Grid> grid;
-  std::shared_ptr<SnapshotFile> file;
-  int64_t file_bytes = 0;
-};
-
-class SnapshotFixture : public InputsFixture<SnapshotInputs> {
- public:
-  SnapshotFixture(const std::string& name, bool load)
-      : InputsFixture(name), load_(load) {}
-
- private:
-  absl::StatusOr<SnapshotInputs> Build(const State& state) override {
-    const size_t cells = FillCells(state.range(0));
-    absl::StatusOr<std::shared_ptr<const Grid>> grid =
-        SharedGrid(cells, ConfiguredGridOptions());
-    if (!grid.ok()) return grid.status();
-    auto file = std::make_shared<SnapshotFile>(
-        absl::StrCat(Settings().temp_dir, "/m8bench-", getpid(), "-",
-                     load_ ? "load" : "save", "-", cells, ".m8"));
-    // Written once untimed: Load needs it, and Save learns its size.
-    if (absl::Status s = (*grid)->Save(file->path()); !s.ok()) return s;
-    std::error_code error;
-    const auto bytes = std::filesystem::file_size(file->path(), error);
-    if (error) {
-      return absl::InternalError(
-          absl::StrCat(file->path(), ": ", error.message()));
-    }
-    return SnapshotInputs{*grid, std::move(file), static_cast<int64_t>(bytes)};
-  }
-
-  void Measure(State& state, SnapshotInputs& in) override {
-    const Grid& grid = *in.grid;
-    const std::string& path = in.file->path();
-    LatencySampler sampler;
-    uint64_t cells = 0;
-    absl::Status status;
-    ResourceMeter meter(state);
-    for (auto _ : state) {
-      if (load_) {
-        absl::StatusOr<Grid> loaded =
-            sampler.Run([&] { return Grid::Load(path); });
-        if (!loaded.ok()) {
-          status = loaded.status();
-          state.SkipWithError(std::string(status.message()).c_str());
-          break;
-        }
-        cells += loaded->size();
-      } else {
-        status = sampler.Run([&] { return grid.Save(path); });
-        if (!status.ok()) {
-          state.SkipWithError(std::string(status.message()).c_str());
-          break;
-        }
-        cells += grid.size();
-      }
-    }
-    meter.Finish(state);
-    if (!status.ok()) return;
-    latency().Finish(state, sampler.histogram());
-    ReportWork(state, static_cast<int64_t>(cells), cells);
-    state.SetBytesProcessed(state.iterations() * in.file_bytes);
-  }
-
-  bool load_;
-};
-
-const bool kRegistered = [] {
-  RegisterFixture<SnapshotFixture>("Grid/Save", false)->Apply(FillSizes);
-  RegisterFixture<SnapshotFixture>("Grid/Load", true)->Apply(FillSizes);
-  return true;
-}();
+struct Unit {};
 
 }  // namespace
+
+void RegisterDefaultIoFixtures() { RegisterIoFixtures<Grid, Unit>(); }
+
 }  // namespace m8::bench

@@ -18,6 +18,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "bench/grid/inputs.h"
+#include "bench/grid/query_fixtures.h"
 #include "bench/support/config.h"
 #include "bench/support/fixture.h"
 #include "bench/support/op_loop.h"
@@ -311,6 +312,9 @@ class StreamFixture : public InputsFixture<StreamInputs> {
 // ---- Registration
 // ----------------------------------------------------------------
 
+// Keeps the m8::Grid fixture below in this file (backend_fixtures.h).
+struct ReferenceUnit {};
+
 const bool kRegistered = [] {
   for (KeyDistribution d :
        {KeyDistribution::kUniform, KeyDistribution::kZipfian}) {
@@ -328,6 +332,10 @@ const bool kRegistered = [] {
       "Ref/UnorderedMapInsert/uniform")
       ->Apply(FillSizes);
   RegisterFixture<Recall27Fixture>("Ref/Recall27/uniform")->Apply(FillSizes);
+  // m8::Grid's Resonance answered by a full scan, whatever the backend.
+  RegisterFixture<query_fixtures::ResonanceFixture<Grid, ReferenceUnit>>(
+      "Ref/ResonanceScan/narrow", query_fixtures::Band::kNarrow, true)
+      ->Apply(FillSizes);
   RegisterFixture<PointerChaseFixture>("Ref/PointerChase")
       ->ArgName("mib")
       ->Arg(64);

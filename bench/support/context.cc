@@ -70,6 +70,7 @@ ContextEntries TopologyContext() {
 
 ContextEntries BuildContext() {
   ContextEntries entries = {
+      {"m8.package_version", PackageVersion()},
       {"m8.build_type", M8_BENCH_BUILD_TYPE},
       {"m8.compiler", M8_BENCH_COMPILER},
       {"m8.git_revision", M8_BENCH_GIT_REVISION},
@@ -114,6 +115,8 @@ ContextEntries SettingsContext(const BenchSettings& settings) {
           : "false");
   return entries;
 }
+
+const char* PackageVersion() { return M8_BENCH_PACKAGE_VERSION; }
 
 ContextEntries M8Context(const BenchSettings& settings) {
   ContextEntries entries = TopologyContext();

@@ -21,7 +21,8 @@ using ContextEntries = std::vector<std::pair<std::string, std::string>>;
 // single m8.topology.error key says why.
 ContextEntries TopologyContext();
 
-// Build, source and measurement facts: m8.build_type, m8.compiler,
+// Build, source and measurement facts: m8.package_version (the m8bench
+// package these binaries were built from), m8.build_type, m8.compiler,
 // m8.git_revision, m8.benchmark_library, m8.timer_overhead_ns,
 // m8.counters (the counter table as JSON, counters.h), m8.counter_notes,
 // m8.rss_peak_bytes, m8.heap_counters, m8.io_counters.
@@ -30,6 +31,9 @@ ContextEntries BuildContext();
 // m8.grid.<option> for every option in effect, m8.config (the file or
 // "defaults") and m8.smoke.
 ContextEntries SettingsContext(const BenchSettings& settings);
+
+// The version of the m8bench package these binaries belong to ("0.1.0").
+const char* PackageVersion();
 
 // All of the above, in that order.
 ContextEntries M8Context(const BenchSettings& settings);

@@ -44,6 +44,14 @@ absl::StatusOr<M8Flags> ExtractM8Flags(int* argc, char** argv,
         return absl::InvalidArgumentError("--m8_temp_dir needs a directory");
       }
       flags.temp_dir = std::string(value);
+    } else if (ValueOf(arg, "--m8_backend", &value)) {
+      if (value.empty()) {
+        return absl::InvalidArgumentError(
+            "--m8_backend needs a shared library (PATH.so)");
+      }
+      flags.backend_path = std::string(value);
+    } else if (arg == "--m8_skip_conformance") {
+      flags.skip_conformance = true;
     } else if (arg == "--m8_smoke" || arg == "--m8_smoke=true") {
       flags.smoke = true;
     } else if (arg == "--m8_smoke=false") {
@@ -118,6 +126,13 @@ const char* M8FlagsHelp() {
   --m8_progress      "benchmark k of n: NAME, ... ETA 3m10s" on stderr after
                      each benchmark (=false: none; default: on when stderr is
                      a terminal); the console table on stdout is unchanged
+  --m8_backend=PATH.so  run the grid fixtures on a Mem|8 implementation
+                     loaded through the C interface (bench/support/
+                     m8_backend.h) instead of m8::Grid; names are unchanged,
+                     the context says which backend ran (m8.backend)
+  --m8_skip_conformance  measure a backend that fails the conformance
+                     checks (run before any benchmark; m8bench_conformance
+                     lists them); the context says so (m8.conformance)
   --m8_help          this help; --help lists Google Benchmark's flags
 )";
 }

@@ -13,6 +13,8 @@
 //   --m8_progress       benchmark k of n and an ETA on stderr
 //                       (--m8_progress=false: none; default: on when
 //                       stderr is a terminal)
+//   --m8_backend=PATH   the grid fixtures run on this C-interface library
+//   --m8_skip_conformance  measure a backend that fails a conformance check
 //   --m8_help           print this help
 //
 // Thread-safety: call from main before anything else runs.
@@ -34,6 +36,8 @@ struct M8Flags {
   bool latency = true;
   double slowdown = 0;
   bool help = false;
+  std::string backend_path;  // Empty: the binary's own backend.
+  bool skip_conformance = false;
   std::optional<bool> progress;  // nullopt: on when stderr is a terminal
 };
 

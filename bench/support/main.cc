@@ -5,8 +5,10 @@
 // written; 1 the results file could not be written (a full disk, an I/O
 // error: the previous file at that path is left as it was); 2 bad usage: an
 // unknown m8 flag, a bad --m8_config, a --benchmark_out that cannot be
-// created, or a --benchmark_filter that is not a regular expression or
-// matches nothing. Every error is one line on stderr.
+// created, a --benchmark_filter that is not a regular expression or
+// matches nothing, a --m8_backend library that cannot be used, or a backend
+// that fails a conformance check (without --m8_skip_conformance). Every error
+// is one line on stderr.
 #include <unistd.h>
 
 #include <cstdio>
@@ -15,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "bench/support/backend_registry.h"
 #include "bench/support/config.h"
 #include "bench/support/context.h"
 #include "bench/support/flags.h"
@@ -44,6 +47,12 @@ int main(int argc, char** argv) {
       m8::bench::MakeSettings(*flags, std::getenv("TMPDIR"));
   if (!settings.ok()) return Fail(program, 2, settings.status().message());
   m8::bench::SetSettings(*std::move(settings));
+  // The backend the grid fixtures run on, checked and registered before
+  // anything counts or lists the benchmarks.
+  absl::StatusOr<m8::bench::ContextEntries> backend =
+      m8::bench::SelectBackend(m8::bench::BackendSelection{
+          flags->backend_path, flags->skip_conformance});
+  if (!backend.ok()) return Fail(program, 2, backend.status().message());
 
   // Read before Google Benchmark takes its flags out of argv.
   const m8::bench::RunPlan plan = m8::bench::PlanRun(
@@ -70,6 +79,9 @@ int main(int argc, char** argv) {
     return 1;
   }
   for (const auto& [key, value] : m8::bench::M8Context(m8::bench::Settings())) {
+    benchmark::AddCustomContext(key, value);
+  }
+  for (const auto& [key, value] : *backend) {
     benchmark::AddCustomContext(key, value);
   }
   const m8::bench::RunOutcome outcome = m8::bench::RunBenchmarks(plan);

@@ -209,6 +209,23 @@ TEST(ContextDifferencesTest, EachDifferingFactIsOneLine) {
                   "(b.json)"));
 }
 
+TEST(ContextDifferencesTest, RunsOfTwoBackendsSayWhichIsWhich) {
+  Context ours = CleanM8Context();
+  Set(&ours, "m8.backend", "m8::Grid");
+  Set(&ours, "m8.backend_version", "0.1.0");
+  Context theirs = CleanM8Context();
+  Set(&theirs, "m8.backend", "naive-c");
+  Set(&theirs, "m8.backend_version", "1.0");
+  const std::vector<LabelledFacts> runs = {
+      {"ours.json", ComparableFacts(ours)},
+      {"theirs.json", ComparableFacts(theirs)}};
+  EXPECT_THAT(ContextDifferences(runs),
+              ElementsAre("runs differ in backend: 'm8::Grid' (ours.json), "
+                          "'naive-c' (theirs.json)",
+                          "runs differ in backend version: '0.1.0' "
+                          "(ours.json), '1.0' (theirs.json)"));
+}
+
 TEST(ContextDifferencesTest, AFactOnlySomeRunsRecordIsADifference) {
   Context plain;
   plain.host_name = "vm";

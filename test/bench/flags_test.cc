@@ -40,6 +40,23 @@ TEST(ExtractM8FlagsTest, TakesOutOurFlagsAndKeepsTheRest) {
   EXPECT_EQ(a.pointers[a.argc], nullptr);
 }
 
+TEST(ExtractM8FlagsTest, BackendAndSkipConformance) {
+  Argv a({"m8bench", "--m8_backend=/x/libgrid.so", "--m8_skip_conformance",
+          "--benchmark_filter=Grid"});
+  absl::StatusOr<M8Flags> flags =
+      ExtractM8Flags(&a.argc, a.pointers.data(), nullptr);
+  ASSERT_TRUE(flags.ok()) << flags.status();
+  EXPECT_EQ(flags->backend_path, "/x/libgrid.so");
+  EXPECT_TRUE(flags->skip_conformance);
+  EXPECT_EQ(a.Remaining(),
+            (std::vector<std::string>{"m8bench", "--benchmark_filter=Grid"}));
+  Argv b({"m8bench"});
+  flags = ExtractM8Flags(&b.argc, b.pointers.data(), nullptr);
+  ASSERT_TRUE(flags.ok());
+  EXPECT_EQ(flags->backend_path, "");
+  EXPECT_FALSE(flags->skip_conformance);
+}
+
 TEST(ExtractM8FlagsTest, SmokeFromTheEnvironment) {
   Argv a({"m8bench"});
   EXPECT_TRUE(ExtractM8Flags(&a.argc, a.pointers.data(), "1")->smoke);
@@ -49,7 +66,7 @@ TEST(ExtractM8FlagsTest, SmokeFromTheEnvironment) {
 
 TEST(ExtractM8FlagsTest, UnknownOrEmptyFlagsAreErrors) {
   for (const char* bad : {"--m8_confg=x.json", "--m8_config=", "--m8_smoke=2",
-                          "--m8_temp_dir="}) {
+                          "--m8_temp_dir=", "--m8_backend="}) {
     Argv a({"m8bench", bad});
     const absl::StatusOr<M8Flags> flags =
         ExtractM8Flags(&a.argc, a.pointers.data(), nullptr);
