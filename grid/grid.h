@@ -4,8 +4,9 @@
 // every result is deterministic. Store goes through the Memory Blanket; Put
 // is a raw insert. Cells fade by exponential decay and the decay sweep in
 // AdvanceTime forgets those whose envelope fell below active_threshold.
-// The semantics are grid-model.md's; results do not depend on the
-// performance options (brick_edge, frequency_buckets, expected_cells).
+// The semantics are the Mem|8 model's (README.md, "The grid"); results do
+// not depend on the performance options (brick_edge, frequency_buckets,
+// expected_cells).
 //
 // Thread-safety: thread-compatible, like Abseil's containers. Concurrent
 // calls to const methods are safe; a mutation needs exclusive access. See
@@ -103,8 +104,8 @@ class Grid {
 
   // ---- Cells ----------------------------------------------------------
 
-  // Stores `w` at `c` through the Memory Blanket (grid-model.md section 5)
-  // and says what it did. A stored wave is stamped touched = now, with
+  // Stores `w` at `c` through the Memory Blanket and says what it did
+  // (StoreOutcome). A stored wave is stamped touched = now, with
   // access_count 0 (kTemporary: decay_tau = Flash). Frequency is clamped to
   // [0, 1000] and phase wrapped into [-pi, pi).
   // Errors: InvalidArgument for a malformed wave (negative or non-finite
@@ -182,7 +183,7 @@ class Grid {
   void Reserve(size_t cells) { store_.Reserve(cells); }
   void Prefetch(Coord c) const { store_.Prefetch(c.key()); }
 
-  // Writes a snapshot (grid-model.md section 5) atomically: a temporary
+  // Writes a snapshot (grid/snapshot.h) atomically: a temporary
   // file in the same directory, synced, then renamed over `path`.
   absl::Status Save(const std::string& path) const;
   // Reads a snapshot; DataLoss or InvalidArgument naming the file and the

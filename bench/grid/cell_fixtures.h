@@ -162,7 +162,7 @@ class PutOverwriteFixture : public InputsFixture<WriteInputs<B>> {
 
 // ---- Store through the Memory Blanket --------------------------------------
 
-// The blanket's five paths (grid-model.md section 5).
+// The blanket's five paths (the outcomes of Grid::Store).
 enum class StorePath {
   kStored,           // Strong wave into an empty cell.
   kTemporary,        // Middling wave into an empty cell.

@@ -4,7 +4,7 @@
 // without Save/Load has them skipped with a message saying so.
 //
 // items_per_second counts cells, bytes_per_second snapshot bytes. Save
-// syncs the file (grid-model.md: write, fsync, rename), so it measures the
+// syncs the file (Grid::Save: write, fsync, rename), so it measures the
 // storage; Load reads a file that was just written and is usually in the
 // page cache, so it measures parsing and checking (io_read_bytes says
 // whether the disk was read).

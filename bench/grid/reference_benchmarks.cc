@@ -1,5 +1,5 @@
 // The reference fixtures: the limits each grid target is measured against
-// in the same run (architecture.md, "Targets").
+// in the same run (analysis/targets/architecture.json).
 //
 //   Ref/FlatHashMapFind, Ref/UnorderedMapFind    vs Grid/Recall
 //   Ref/FlatHashMapInsert, Ref/UnorderedMapInsert vs Grid/Put (new cell)
